@@ -1,0 +1,1000 @@
+//! The durable engine: every call is one transaction that loads the instances it touches,
+//! runs them (see [`crate::runtime`]) to their next wait states, and commits their state
+//! together with the jobs, timers and subscriptions the run created.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, RwLock};
+
+use flode_bpmn::model::{NodeKind, Timer, Trigger};
+use flode_decision::DecisionModel;
+use flode_store::{
+    Claim, DefinitionKind, DefinitionRecord, IncidentRecord, InstanceRecord, InstanceState,
+    JobRecord, Store, Tx, job_kind,
+};
+use serde_json::{Map, Value};
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+use crate::compiled::CompiledProcess;
+use crate::error::Error;
+use crate::ids::new_id;
+use crate::runtime::{DEFAULT_MAX_STEPS, Decisions, Effect, Run};
+use crate::timer;
+
+/// Engine settings.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// Name of this node, used as the lease owner of timers it fires.
+    pub node_name: String,
+    /// Steps one run may take before the loop guard raises an incident.
+    pub max_steps: usize,
+    /// Largest accepted variable, serialised as JSON, in bytes.
+    pub max_variable_bytes: usize,
+    /// Effects (signals, call activities) one transaction may cascade into.
+    pub max_effects: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            node_name: format!("flode-{}", std::process::id()),
+            max_steps: DEFAULT_MAX_STEPS,
+            max_variable_bytes: 1024 * 1024,
+            max_effects: 1_000,
+        }
+    }
+}
+
+/// A deployed definition version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployed {
+    /// Definition version id.
+    pub id: String,
+    /// bpmn or dmn.
+    pub kind: DefinitionKind,
+    /// Process id or DMN model id.
+    pub key: String,
+    /// Version number.
+    pub version: i64,
+    /// False when identical XML was already deployed (no new version).
+    pub new_version: bool,
+}
+
+/// A job handed to a worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivatedJob {
+    /// The job record (lease set).
+    pub job: JobRecord,
+    /// Variables visible at the task.
+    pub variables: Map<String, Value>,
+}
+
+/// The durable process engine. Cheap to clone; all state is in the store.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    options: EngineOptions,
+    /// Compiled processes by definition id (immutable once deployed).
+    compiled: RwLock<HashMap<String, Arc<CompiledProcess>>>,
+    /// Latest version per process key.
+    latest: RwLock<HashMap<String, Arc<CompiledProcess>>>,
+    /// Latest DMN decision models by decision id and name.
+    decisions: RwLock<HashMap<String, Arc<DecisionModel>>>,
+    /// Woken when jobs are created by this node.
+    jobs_created: Notify,
+    /// Woken when timers are created by this node.
+    timers_created: Notify,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("options", &self.inner.options).finish()
+    }
+}
+
+struct DecisionCache<'a>(&'a RwLock<HashMap<String, Arc<DecisionModel>>>);
+
+impl Decisions for DecisionCache<'_> {
+    fn evaluate(&self, id: &str, input: &Map<String, Value>) -> Result<Value, String> {
+        let model = self
+            .0
+            .read()
+            .map_err(|_| "decision cache poisoned".to_owned())?
+            .get(id)
+            .cloned()
+            .ok_or_else(|| format!("no deployed decision {id:?}"))?;
+        model.evaluate(id, input).map_err(|e| e.to_string())
+    }
+}
+
+fn lock_err<T>(_: T) -> Error {
+    Error::Internal("engine cache lock poisoned".into())
+}
+
+impl Engine {
+    /// An engine over a migrated store; loads the latest deployed models.
+    pub async fn new(store: Store, clock: Arc<dyn Clock>, options: EngineOptions) -> Result<Self, Error> {
+        let engine = Self {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                options,
+                compiled: RwLock::default(),
+                latest: RwLock::default(),
+                decisions: RwLock::default(),
+                jobs_created: Notify::new(),
+                timers_created: Notify::new(),
+            }),
+        };
+        let mut latest: HashMap<(&'static str, String), DefinitionRecord> = HashMap::new();
+        for d in engine.inner.store.definitions().await? {
+            let k = (d.kind.as_str(), d.key.clone());
+            if latest.get(&k).is_none_or(|cur| cur.version < d.version) {
+                latest.insert(k, d);
+            }
+        }
+        for d in latest.into_values() {
+            match d.kind {
+                DefinitionKind::Bpmn => {
+                    let compiled = engine.compiled(&d.id).await?;
+                    engine.inner.latest.write().map_err(lock_err)?.insert(d.key.clone(), compiled);
+                }
+                DefinitionKind::Dmn => engine.cache_decisions(&d.source)?,
+            }
+        }
+        Ok(engine)
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The engine's current time.
+    pub fn now(&self) -> i64 {
+        self.inner.clock.now_ms()
+    }
+
+    /// Options in force.
+    pub fn options(&self) -> &EngineOptions {
+        &self.inner.options
+    }
+
+    /// Resolves when a job may have been created (by this node).
+    pub async fn jobs_created(&self) {
+        self.inner.jobs_created.notified().await
+    }
+
+    /// Wakes job waiters (e.g. from a PostgreSQL NOTIFY of another node).
+    pub fn notify_jobs(&self) {
+        self.inner.jobs_created.notify_waiters();
+    }
+
+    /// Resolves when a timer may have been created (by this node).
+    pub async fn timers_created(&self) {
+        self.inner.timers_created.notified().await
+    }
+
+    // ---- deployment ----------------------------------------------------------------------
+
+    /// Deploys a BPMN or DMN file. All of it or nothing: every process must compile.
+    pub async fn deploy(&self, resource_name: &str, xml: &str) -> Result<Vec<Deployed>, Error> {
+        if is_dmn(xml) {
+            return self.deploy_dmn(resource_name, xml).await;
+        }
+        let defs = flode_bpmn::parse(xml).map_err(|e| match e {
+            flode_bpmn::Error::Invalid(problems) => Error::Invalid {
+                problems: problems.iter().map(|p| p.to_string()).collect(),
+            },
+            other => Error::Invalid {
+                problems: vec![other.to_string()],
+            },
+        })?;
+        if defs.processes.is_empty() {
+            return Err(Error::Invalid {
+                problems: vec!["the file contains no executable process".into()],
+            });
+        }
+        let hash = sha256_hex(xml);
+        let now = self.now();
+        let mut tx = self.inner.store.begin().await?;
+        let mut deployed = Vec::new();
+        let mut compiled_all = Vec::new();
+        let mut problems = Vec::new();
+        for process in defs.processes {
+            let key = process.id.clone();
+            let latest = tx.latest_definition(DefinitionKind::Bpmn, &key).await?;
+            let (record, new_version) = match latest {
+                Some(l) if l.hash == hash => (l, false),
+                l => (
+                    DefinitionRecord {
+                        id: new_id(),
+                        kind: DefinitionKind::Bpmn,
+                        key: key.clone(),
+                        version: l.map_or(1, |l| l.version + 1),
+                        name: process.name.clone(),
+                        resource_name: resource_name.to_owned(),
+                        source: xml.to_owned(),
+                        hash: hash.clone(),
+                        deployed_at: now,
+                    },
+                    true,
+                ),
+            };
+            match CompiledProcess::compile(record.id.clone(), process) {
+                Ok(c) => compiled_all.push((c, new_version)),
+                Err(ps) => problems.extend(ps.into_iter().map(|p| format!("{:?}: {}", p.element_id, p.message))),
+            }
+            if new_version {
+                tx.insert_definition(&record).await?;
+            }
+            deployed.push(Deployed {
+                id: record.id,
+                kind: DefinitionKind::Bpmn,
+                key,
+                version: record.version,
+                new_version,
+            });
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid { problems });
+        }
+        for (c, new_version) in &compiled_all {
+            if *new_version {
+                self.arm_start_timers(&mut tx, c, now).await?;
+            }
+        }
+        tx.commit().await?;
+        for (c, _) in compiled_all {
+            self.inner
+                .compiled
+                .write()
+                .map_err(lock_err)?
+                .insert(c.definition_id.clone(), c.clone());
+            self.inner.latest.write().map_err(lock_err)?.insert(c.process.id.clone(), c);
+        }
+        self.inner.timers_created.notify_waiters();
+        Ok(deployed)
+    }
+
+    async fn deploy_dmn(&self, resource_name: &str, xml: &str) -> Result<Vec<Deployed>, Error> {
+        let model = DecisionModel::parse(xml).map_err(|e| Error::Invalid {
+            problems: vec![e.to_string()],
+        })?;
+        let key = dmn_key(xml).unwrap_or_else(|| resource_name.to_owned());
+        let hash = sha256_hex(xml);
+        let mut tx = self.inner.store.begin().await?;
+        let latest = tx.latest_definition(DefinitionKind::Dmn, &key).await?;
+        let deployed = match latest {
+            Some(l) if l.hash == hash => Deployed {
+                id: l.id,
+                kind: DefinitionKind::Dmn,
+                key,
+                version: l.version,
+                new_version: false,
+            },
+            l => {
+                let record = DefinitionRecord {
+                    id: new_id(),
+                    kind: DefinitionKind::Dmn,
+                    key: key.clone(),
+                    version: l.map_or(1, |l| l.version + 1),
+                    name: model.decisions().first().map(|d| d.name.clone()),
+                    resource_name: resource_name.to_owned(),
+                    source: xml.to_owned(),
+                    hash,
+                    deployed_at: self.now(),
+                };
+                tx.insert_definition(&record).await?;
+                Deployed {
+                    id: record.id,
+                    kind: DefinitionKind::Dmn,
+                    key,
+                    version: record.version,
+                    new_version: true,
+                }
+            }
+        };
+        tx.commit().await?;
+        self.cache_decisions(xml)?;
+        Ok(vec![deployed])
+    }
+
+    fn cache_decisions(&self, xml: &str) -> Result<(), Error> {
+        let model = Arc::new(DecisionModel::parse(xml).map_err(|e| Error::Internal(e.to_string()))?);
+        let mut cache = self.inner.decisions.write().map_err(lock_err)?;
+        for d in model.decisions() {
+            cache.insert(d.id.clone(), model.clone());
+            cache.insert(d.name.clone(), model.clone());
+        }
+        Ok(())
+    }
+
+    /// Evaluates a deployed decision directly.
+    pub fn evaluate_decision(&self, id: &str, input: &Map<String, Value>) -> Result<Value, Error> {
+        let model = self
+            .inner
+            .decisions
+            .read()
+            .map_err(lock_err)?
+            .get(id)
+            .cloned()
+            .ok_or_else(|| Error::NotFound {
+                what: "decision",
+                id: id.to_owned(),
+            })?;
+        model.evaluate(id, input).map_err(|e| Error::BadRequest(e.to_string()))
+    }
+
+    /// Timer start events of a new version: one job each (older versions' are cancelled).
+    async fn arm_start_timers(&self, tx: &mut Tx, c: &CompiledProcess, now: i64) -> Result<(), Error> {
+        tx.cancel_start_timers(&c.process.id, now).await?;
+        for node in c.process.none_start_events(None).into_iter().chain(
+            c.process
+                .children(None)
+                .filter(|&n| matches!(c.process.nodes[n].kind, NodeKind::StartEvent { trigger: Trigger::Timer(_), .. })),
+        ) {
+            let NodeKind::StartEvent { trigger: Trigger::Timer(t), .. } = &c.process.nodes[node].kind else {
+                continue;
+            };
+            let literal = |t: &flode_bpmn::model::Text| match t {
+                flode_bpmn::model::Text::Literal(s) => Ok(s.clone()),
+                flode_bpmn::model::Text::Feel(e) => Err(Error::Invalid {
+                    problems: vec![format!(
+                        "{:?}: a timer start event needs a literal timer, not the expression {:?}",
+                        c.process.nodes[node].id, e.0
+                    )],
+                }),
+            };
+            let bad = |e: String| Error::Invalid { problems: vec![format!("{:?}: {e}", c.process.nodes[node].id)] };
+            let (due, payload) = match t {
+                Timer::Duration(d) => (now + timer::parse_duration_ms(&literal(d)?).map_err(bad)?, serde_json::json!({})),
+                Timer::Date(d) => (timer::parse_date_ms(&literal(d)?).map_err(bad)?, serde_json::json!({})),
+                Timer::Cycle(cy) => match timer::parse_cycle(&literal(cy)?).map_err(bad)? {
+                    timer::TimerSpec::Cycle { repetitions, interval } => (
+                        now + interval,
+                        serde_json::json!({"interval": interval, "remaining": repetitions.map(|r| r.saturating_sub(1))}),
+                    ),
+                    _ => continue,
+                },
+            };
+            let mut payload = payload;
+            if let Value::Object(m) = &mut payload {
+                m.insert("definition_id".into(), Value::String(c.definition_id.clone()));
+            }
+            let id = new_id();
+            tx.insert_job(&JobRecord {
+                idempotency_key: format!("start-timer:{}:{id}", c.process.id),
+                id,
+                kind: job_kind::TIMER.into(),
+                job_type: "timer".into(),
+                instance_id: None,
+                token: None,
+                node_id: Some(c.process.nodes[node].id.clone()),
+                state: "ready".into(),
+                retries: 3,
+                attempts: 0,
+                due_at: due,
+                lease_owner: None,
+                lease_until: None,
+                payload,
+                error: None,
+                created_at: now,
+                updated_at: now,
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The compiled process of a definition version (cached).
+    pub async fn compiled(&self, definition_id: &str) -> Result<Arc<CompiledProcess>, Error> {
+        if let Some(c) = self.inner.compiled.read().map_err(lock_err)?.get(definition_id) {
+            return Ok(c.clone());
+        }
+        let d = self.inner.store.definition(definition_id).await?;
+        let defs = flode_bpmn::parse(&d.source).map_err(|e| Error::Internal(e.to_string()))?;
+        let process = defs
+            .processes
+            .into_iter()
+            .find(|p| p.id == d.key)
+            .ok_or_else(|| Error::Internal(format!("definition {definition_id} lost process {}", d.key)))?;
+        let c = CompiledProcess::compile(d.id.clone(), process)
+            .map_err(|p| Error::Internal(format!("stored definition no longer compiles: {p:?}")))?;
+        self.inner.compiled.write().map_err(lock_err)?.insert(d.id, c.clone());
+        Ok(c)
+    }
+
+    /// The latest compiled version of a process key.
+    pub fn latest(&self, process_key: &str) -> Result<Arc<CompiledProcess>, Error> {
+        self.inner
+            .latest
+            .read()
+            .map_err(lock_err)?
+            .get(process_key)
+            .cloned()
+            .ok_or_else(|| Error::NotFound {
+                what: "process",
+                id: process_key.to_owned(),
+            })
+    }
+
+    /// Latest compiled versions of every deployed process.
+    pub fn latest_all(&self) -> Result<Vec<Arc<CompiledProcess>>, Error> {
+        Ok(self.inner.latest.read().map_err(lock_err)?.values().cloned().collect())
+    }
+
+    // ---- instances -------------------------------------------------------------------
+
+    fn check_variables(&self, vars: &Map<String, Value>) -> Result<(), Error> {
+        for (name, value) in vars {
+            if name.is_empty() {
+                return Err(Error::BadRequest("a variable name is empty".into()));
+            }
+            let size = value.to_string().len();
+            if size > self.inner.options.max_variable_bytes {
+                return Err(Error::BadRequest(format!(
+                    "variable {name:?} is {size} bytes; the limit is {} bytes",
+                    self.inner.options.max_variable_bytes
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts an instance of the latest version of `process_key`; it runs to its first
+    /// wait states before this returns.
+    pub async fn start(
+        &self,
+        process_key: &str,
+        variables: Map<String, Value>,
+        business_key: Option<String>,
+    ) -> Result<InstanceRecord, Error> {
+        self.check_variables(&variables)?;
+        let compiled = self.latest(process_key)?;
+        let mut tx = self.inner.store.begin().await?;
+        let (instance, effects) = self.start_in(&mut tx, &compiled, variables, business_key, None, None)?;
+        let instance = self.persist_new(&mut tx, instance, effects).await?;
+        tx.commit().await?;
+        self.after_commit();
+        Ok(instance)
+    }
+
+    fn start_in(
+        &self,
+        _tx: &mut Tx,
+        compiled: &CompiledProcess,
+        variables: Map<String, Value>,
+        business_key: Option<String>,
+        parent: Option<(String, i64)>,
+        start_node: Option<usize>,
+    ) -> Result<(crate::runtime::Outcome, ()), Error> {
+        let decisions = DecisionCache(&self.inner.decisions);
+        let mut run = Run::new_instance(compiled, &decisions, self.now(), new_id(), business_key, parent)
+            .max_steps(self.inner.options.max_steps);
+        run.start(variables, start_node).map_err(Error::BadRequest)?;
+        Ok((run.finish(), ()))
+    }
+
+    async fn persist_new(
+        &self,
+        tx: &mut Tx,
+        outcome: crate::runtime::Outcome,
+        _: (),
+    ) -> Result<InstanceRecord, Error> {
+        tx.apply(&outcome.instance, outcome.is_new, &outcome.write).await?;
+        let instance = outcome.instance;
+        self.settle(tx, outcome.effects).await?;
+        Ok(instance)
+    }
+
+    /// Loads an instance in `tx`, runs `f` on it and persists the result; returns the
+    /// effects for other instances.
+    async fn run_on<F>(&self, tx: &mut Tx, instance_id: &str, f: F) -> Result<Vec<Effect>, Error>
+    where
+        F: FnOnce(&mut Run<'_>) -> Result<(), String>,
+    {
+        let snapshot = tx.load_instance(instance_id).await?;
+        if snapshot.instance.state != InstanceState::Active {
+            return Err(Error::Conflict(format!(
+                "instance {instance_id} is {}",
+                snapshot.instance.state.as_str()
+            )));
+        }
+        let compiled = self.compiled(&snapshot.instance.definition_id).await?;
+        let decisions = DecisionCache(&self.inner.decisions);
+        let mut run = Run::load(&compiled, &decisions, self.now(), snapshot)
+            .map_err(Error::Internal)?
+            .max_steps(self.inner.options.max_steps);
+        f(&mut run).map_err(Error::Conflict)?;
+        let outcome = run.finish();
+        tx.apply(&outcome.instance, false, &outcome.write).await?;
+        Ok(outcome.effects)
+    }
+
+    /// Carries out effects (signals, call activities) in the same transaction.
+    async fn settle(&self, tx: &mut Tx, effects: Vec<Effect>) -> Result<(), Error> {
+        let mut queue: VecDeque<Effect> = effects.into();
+        let mut done = 0usize;
+        while let Some(effect) = queue.pop_front() {
+            done += 1;
+            if done > self.inner.options.max_effects {
+                return Err(Error::Conflict(format!(
+                    "more than {} cascading events in one transaction",
+                    self.inner.options.max_effects
+                )));
+            }
+            match effect {
+                Effect::Signal { name } => {
+                    for s in tx.find_subscriptions("signal", &name, None).await? {
+                        let more = self
+                            .run_on(tx, &s.instance_id, |run| run.trigger(s.token, &s.node_id, Map::new()).map(|_| ()))
+                            .await;
+                        match more {
+                            Ok(more) => queue.extend(more),
+                            Err(Error::Conflict(_)) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    for c in self.latest_all()? {
+                        for n in c.process.children(None) {
+                            if matches!(&c.process.nodes[n].kind, NodeKind::StartEvent { trigger: Trigger::Signal(s), .. } if *s == name)
+                            {
+                                let (outcome, ()) = self.start_in(tx, &c, Map::new(), None, None, Some(n))?;
+                                tx.apply(&outcome.instance, true, &outcome.write).await?;
+                                queue.extend(outcome.effects);
+                            }
+                        }
+                    }
+                }
+                Effect::StartChild { parent_instance_id, token, process_id, variables } => {
+                    match self.latest(&process_id) {
+                        Ok(child) => {
+                            let parent = Some((parent_instance_id, token));
+                            let (outcome, ()) = self.start_in(tx, &child, variables, None, parent, None)?;
+                            tx.apply(&outcome.instance, true, &outcome.write).await?;
+                            queue.extend(outcome.effects);
+                        }
+                        Err(Error::NotFound { .. }) => {
+                            let message = format!("the called process {process_id:?} is not deployed");
+                            queue.extend(
+                                self.run_on(tx, &parent_instance_id, |run| run.incident(token, "call_activity", message))
+                                    .await?,
+                            );
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Effect::Message { name, correlation_key, variables } => {
+                    let (_, more) = self.correlate_in(tx, &name, correlation_key.as_deref(), variables).await?;
+                    queue.extend(more);
+                }
+                Effect::ChildCompleted { parent_instance_id, parent_token, variables } => {
+                    queue.extend(
+                        self.run_on(tx, &parent_instance_id, |run| run.complete_token(parent_token, variables, None))
+                            .await?,
+                    );
+                }
+                Effect::ChildError { parent_instance_id, parent_token, code } => {
+                    let code = code.unwrap_or_default();
+                    queue.extend(
+                        self.run_on(tx, &parent_instance_id, |run| run.throw_error_from(parent_token, &code, Map::new()))
+                            .await?,
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn after_commit(&self) {
+        self.inner.jobs_created.notify_waiters();
+        self.inner.timers_created.notify_waiters();
+    }
+
+    /// Cancels an active instance.
+    pub async fn cancel_instance(&self, instance_id: &str) -> Result<(), Error> {
+        let mut tx = self.inner.store.begin().await?;
+        let effects = self
+            .run_on(&mut tx, instance_id, |run| {
+                run.cancel();
+                Ok(())
+            })
+            .await?;
+        self.settle(&mut tx, effects).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    // ---- user tasks --------------------------------------------------------------------
+
+    /// Completes an open user task with `variables`, as `user`.
+    pub async fn complete_user_task(
+        &self,
+        task_id: &str,
+        variables: Map<String, Value>,
+        user: Option<String>,
+    ) -> Result<(), Error> {
+        self.check_variables(&variables)?;
+        let mut tx = self.inner.store.begin().await?;
+        let task = tx.user_task(task_id).await?;
+        if task.state != "created" {
+            return Err(Error::Conflict(format!("user task {task_id} is already {}", task.state)));
+        }
+        let effects = self
+            .run_on(&mut tx, &task.instance_id, |run| run.complete_token(task.token, variables, user))
+            .await?;
+        self.settle(&mut tx, effects).await?;
+        tx.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    // ---- jobs --------------------------------------------------------------------------
+
+    /// Leases up to `max` ready jobs of `job_type` to `worker` for `lease_ms`.
+    pub async fn activate_jobs(
+        &self,
+        job_type: &str,
+        worker: &str,
+        max: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<ActivatedJob>, Error> {
+        let jobs = self
+            .inner
+            .store
+            .claim_jobs(&Claim {
+                kind: job_kind::TASK,
+                job_type,
+                owner: worker,
+                max: max.clamp(1, 1_000),
+                lease_ms: lease_ms.max(1_000),
+                now: self.now(),
+            })
+            .await?;
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let variables = match (&job.instance_id, job.token) {
+                (Some(instance), Some(token)) => self.variables_at(instance, token).await?,
+                _ => Map::new(),
+            };
+            out.push(ActivatedJob { job, variables });
+        }
+        Ok(out)
+    }
+
+    /// Variables visible at a token, read without locking.
+    pub async fn variables_at(&self, instance_id: &str, token: i64) -> Result<Map<String, Value>, Error> {
+        let tokens = self.inner.store.tokens(instance_id).await?;
+        let vars = self.inner.store.variables(instance_id).await?;
+        let parents: HashMap<i64, Option<i64>> = tokens.iter().map(|t| (t.key, t.parent)).collect();
+        let mut chain = vec![0];
+        let mut cur = Some(token);
+        let mut inner = Vec::new();
+        while let Some(k) = cur {
+            inner.push(k);
+            cur = parents.get(&k).copied().flatten();
+        }
+        chain.extend(inner.into_iter().rev());
+        let mut out = Map::new();
+        for scope in chain {
+            for v in vars.iter().filter(|v| v.scope == scope) {
+                out.insert(v.name.clone(), v.value.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Completes a job and continues its instance. `worker` `Some` requires the lease.
+    pub async fn complete_job(
+        &self,
+        job_id: &str,
+        worker: Option<&str>,
+        variables: Map<String, Value>,
+    ) -> Result<(), Error> {
+        self.check_variables(&variables)?;
+        let now = self.now();
+        let mut tx = self.inner.store.begin().await?;
+        let job = tx.complete_job(job_id, worker, now).await?;
+        if let (Some(instance), Some(token)) = (&job.instance_id, job.token) {
+            let effects = self
+                .run_on(&mut tx, instance, |run| run.complete_token(token, variables, None))
+                .await?;
+            self.settle(&mut tx, effects).await?;
+        }
+        tx.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// Reports a failed attempt. With `retries` > 0 the job is due again after `backoff_ms`;
+    /// at 0 an incident is raised for a person to resolve.
+    pub async fn fail_job(
+        &self,
+        job_id: &str,
+        worker: Option<&str>,
+        retries: i64,
+        error_message: &str,
+        backoff_ms: i64,
+    ) -> Result<JobRecord, Error> {
+        let now = self.now();
+        let mut tx = self.inner.store.begin().await?;
+        let job = tx
+            .fail_job(job_id, worker, retries, now + backoff_ms.max(0), error_message, now)
+            .await?;
+        if job.state == "failed" {
+            if let Some(instance) = &job.instance_id {
+                tx.insert_incident(&IncidentRecord {
+                    id: new_id(),
+                    instance_id: instance.clone(),
+                    token: job.token,
+                    node_id: job.node_id.clone(),
+                    job_id: Some(job.id.clone()),
+                    kind: "job_failed".into(),
+                    message: format!("job {} of type {} failed with no retries left: {error_message}", job.id, job.job_type),
+                    state: "open".into(),
+                    created_at: now,
+                    resolved_at: None,
+                })
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(job)
+    }
+
+    /// A worker reports a business error: throws a BPMN error with `code` at the task.
+    pub async fn throw_job_error(
+        &self,
+        job_id: &str,
+        worker: Option<&str>,
+        code: &str,
+        variables: Map<String, Value>,
+    ) -> Result<(), Error> {
+        self.check_variables(&variables)?;
+        let now = self.now();
+        let mut tx = self.inner.store.begin().await?;
+        let job = tx.complete_job(job_id, worker, now).await?;
+        if let (Some(instance), Some(token)) = (&job.instance_id, job.token) {
+            let effects = self
+                .run_on(&mut tx, instance, |run| run.throw_error_from(token, code, variables))
+                .await?;
+            self.settle(&mut tx, effects).await?;
+        }
+        tx.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    // ---- messages, signals, timers -----------------------------------------------------
+
+    /// Correlates a message to every waiting subscription with this name and key, and
+    /// starts instances of processes with a matching message start event. Returns how many
+    /// instances it reached.
+    pub async fn correlate_message(
+        &self,
+        name: &str,
+        correlation_key: Option<&str>,
+        variables: Map<String, Value>,
+    ) -> Result<usize, Error> {
+        self.check_variables(&variables)?;
+        let mut tx = self.inner.store.begin().await?;
+        let (reached, effects) = self.correlate_in(&mut tx, name, correlation_key, variables).await?;
+        self.settle(&mut tx, effects).await?;
+        tx.commit().await?;
+        self.after_commit();
+        Ok(reached)
+    }
+
+    async fn correlate_in(
+        &self,
+        tx: &mut Tx,
+        name: &str,
+        correlation_key: Option<&str>,
+        variables: Map<String, Value>,
+    ) -> Result<(usize, Vec<Effect>), Error> {
+        let mut reached = 0;
+        let mut effects = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for s in tx.find_subscriptions("message", name, correlation_key).await? {
+            // One message reaches an instance once, even if it waits in several places.
+            if !seen.insert(s.instance_id.clone()) {
+                continue;
+            }
+            let vars = variables.clone();
+            effects.extend(
+                self.run_on(tx, &s.instance_id, |run| run.trigger(s.token, &s.node_id, vars).map(|_| ()))
+                    .await?,
+            );
+            reached += 1;
+        }
+        for c in self.latest_all()? {
+            for n in c.process.children(None) {
+                if matches!(&c.process.nodes[n].kind, NodeKind::StartEvent { trigger: Trigger::Message(m), .. } if m.name == name)
+                {
+                    let (outcome, ()) =
+                        self.start_in(tx, &c, variables.clone(), correlation_key.map(str::to_owned), None, Some(n))?;
+                    tx.apply(&outcome.instance, true, &outcome.write).await?;
+                    effects.extend(outcome.effects);
+                    reached += 1;
+                }
+            }
+        }
+        Ok((reached, effects))
+    }
+
+    /// Broadcasts a signal.
+    pub async fn broadcast_signal(&self, name: &str) -> Result<(), Error> {
+        let mut tx = self.inner.store.begin().await?;
+        self.settle(&mut tx, vec![Effect::Signal { name: name.to_owned() }]).await?;
+        tx.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// Fires up to `max` due timers; returns how many fired.
+    pub async fn fire_due_timers(&self, max: i64) -> Result<usize, Error> {
+        let owner = self.inner.options.node_name.clone();
+        let jobs = self
+            .inner
+            .store
+            .claim_jobs(&Claim {
+                kind: job_kind::TIMER,
+                job_type: "timer",
+                owner: &owner,
+                max,
+                lease_ms: 60_000,
+                now: self.now(),
+            })
+            .await?;
+        let n = jobs.len();
+        for job in jobs {
+            self.fire_timer(job, &owner).await?;
+        }
+        Ok(n)
+    }
+
+    async fn fire_timer(&self, job: JobRecord, owner: &str) -> Result<(), Error> {
+        let now = self.now();
+        let mut tx = self.inner.store.begin().await?;
+        match tx.complete_job(&job.id, Some(owner), now).await {
+            Ok(_) => {}
+            // Cancelled meanwhile (its activity completed): nothing to fire.
+            Err(flode_store::Error::Conflict(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        }
+        let node_id = job.node_id.clone().unwrap_or_default();
+        let remaining = job.payload.get("remaining").cloned();
+        let interval = job.payload.get("interval").and_then(Value::as_i64);
+        let repeat = interval.is_some() && remaining.as_ref().and_then(Value::as_i64) != Some(0);
+        match (&job.instance_id, job.token) {
+            (Some(instance), Some(token)) => {
+                let compiled_id = tx.load_instance(instance).await?.instance.definition_id;
+                let compiled = self.compiled(&compiled_id).await?;
+                let non_interrupting = compiled.process.node_by_id(&node_id).is_some_and(|n| {
+                    matches!(
+                        compiled.process.nodes[n].kind,
+                        NodeKind::BoundaryEvent { cancel_activity: false, .. } | NodeKind::StartEvent { interrupting: false, .. }
+                    )
+                });
+                let mut fired = false;
+                let result = self
+                    .run_on(&mut tx, instance, |run| {
+                        fired = run.trigger(token, &node_id, Map::new())?;
+                        Ok(())
+                    })
+                    .await;
+                let effects = match result {
+                    Ok(e) => e,
+                    Err(Error::Conflict(_)) => Vec::new(),
+                    Err(e) => return Err(e),
+                };
+                if fired && repeat && non_interrupting {
+                    tx.insert_job(&next_cycle(&job, now, interval.unwrap_or(0))).await?;
+                }
+                self.settle(&mut tx, effects).await?;
+            }
+            _ => {
+                let definition_id = job.payload.get("definition_id").and_then(Value::as_str).unwrap_or_default();
+                let compiled = self.compiled(definition_id).await?;
+                if let Some(n) = compiled.process.node_by_id(&node_id) {
+                    let (outcome, ()) = self.start_in(&mut tx, &compiled, Map::new(), None, None, Some(n))?;
+                    self.persist_new(&mut tx, outcome, ()).await?;
+                }
+                if repeat {
+                    tx.insert_job(&next_cycle(&job, now, interval.unwrap_or(0))).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+
+    /// Due time of the next timer, if any.
+    pub async fn next_timer_due(&self) -> Result<Option<i64>, Error> {
+        Ok(self.inner.store.next_due(job_kind::TIMER).await?)
+    }
+
+    /// Returns expired job leases to the queue.
+    pub async fn release_expired_leases(&self) -> Result<u64, Error> {
+        Ok(self.inner.store.release_expired_leases(self.now()).await?)
+    }
+
+    // ---- incidents -------------------------------------------------------------------
+
+    /// Resolves an incident: a failed job gets `retries` (default 1) and goes back to the
+    /// queue; a stuck token is executed again.
+    pub async fn resolve_incident(&self, incident_id: &str, retries: Option<i64>) -> Result<(), Error> {
+        let now = self.now();
+        let mut tx = self.inner.store.begin().await?;
+        let incident = tx.resolve_incident(incident_id, now).await?;
+        match (&incident.job_id, incident.token) {
+            (Some(job_id), _) => {
+                tx.retry_failed_job(job_id, retries.unwrap_or(1), now).await?;
+            }
+            (None, Some(token)) => {
+                let effects = self.run_on(&mut tx, &incident.instance_id, |run| run.resume(token)).await?;
+                self.settle(&mut tx, effects).await?;
+            }
+            (None, None) => {}
+        }
+        tx.commit().await?;
+        self.after_commit();
+        Ok(())
+    }
+}
+
+fn next_cycle(job: &JobRecord, now: i64, interval: i64) -> JobRecord {
+    let mut payload = job.payload.clone();
+    if let Some(Value::Number(n)) = job.payload.get("remaining") {
+        if let (Some(n), Value::Object(m)) = (n.as_i64(), &mut payload) {
+            m.insert("remaining".into(), Value::from((n - 1).max(0)));
+        }
+    }
+    let id = new_id();
+    JobRecord {
+        idempotency_key: format!("{}:next:{id}", job.idempotency_key.split(":next:").next().unwrap_or_default()),
+        id,
+        state: "ready".into(),
+        attempts: 0,
+        due_at: now + interval,
+        lease_owner: None,
+        lease_until: None,
+        payload,
+        error: None,
+        created_at: now,
+        updated_at: now,
+        ..job.clone()
+    }
+}
+
+fn is_dmn(xml: &str) -> bool {
+    roxmltree_free_root_ns(xml).is_some_and(|ns| ns.contains("/DMN/"))
+}
+
+/// The namespace of the root element, found without a full parse.
+fn roxmltree_free_root_ns(xml: &str) -> Option<String> {
+    let start = xml.find("<definitions").or_else(|| xml.find(":definitions"))?;
+    let rest = &xml[start..];
+    let end = rest.find('>')?;
+    Some(rest[..end].to_owned())
+}
+
+fn dmn_key(xml: &str) -> Option<String> {
+    let head = roxmltree_free_root_ns(xml)?;
+    let pos = head.find(" id=\"")?;
+    let rest = &head[pos + 5..];
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(s.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

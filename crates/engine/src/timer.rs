@@ -1,0 +1,136 @@
+//! ISO-8601 timer values: durations (`PT5M`, `P3D`), dates (RFC 3339) and cycles
+//! (`R3/PT10M`, `R/PT1H`).
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// A parsed timer value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerSpec {
+    /// Fire once, this many ms after arming.
+    After(i64),
+    /// Fire once at this Unix ms.
+    At(i64),
+    /// Fire every `interval` ms; `repetitions` `None` = forever.
+    Cycle {
+        /// Times left to fire.
+        repetitions: Option<u32>,
+        /// Interval in ms.
+        interval: i64,
+    },
+}
+
+/// Parses an ISO-8601 duration into milliseconds. Years and months count as 365 and 30 days
+/// (legal deadlines use dates, not timer durations).
+pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
+    let err = || format!("{s:?} is not an ISO-8601 duration such as PT5M or P3D");
+    let rest = s.trim().strip_prefix('P').ok_or_else(err)?;
+    if rest.is_empty() {
+        return Err(err());
+    }
+    let mut total: f64 = 0.0;
+    let mut in_time = false;
+    let mut number = String::new();
+    for c in rest.chars() {
+        match c {
+            'T' if !in_time && number.is_empty() => in_time = true,
+            '0'..='9' | '.' | ',' => number.push(if c == ',' { '.' } else { c }),
+            _ => {
+                let n: f64 = number.parse().map_err(|_| err())?;
+                number.clear();
+                let unit_ms = match (in_time, c) {
+                    (false, 'Y') => 365.0 * 86_400_000.0,
+                    (false, 'M') => 30.0 * 86_400_000.0,
+                    (false, 'W') => 7.0 * 86_400_000.0,
+                    (false, 'D') => 86_400_000.0,
+                    (true, 'H') => 3_600_000.0,
+                    (true, 'M') => 60_000.0,
+                    (true, 'S') => 1_000.0,
+                    _ => return Err(err()),
+                };
+                total += n * unit_ms;
+            }
+        }
+    }
+    if !number.is_empty() {
+        return Err(err());
+    }
+    Ok(total.round() as i64)
+}
+
+/// Parses an RFC 3339 date-time into Unix milliseconds.
+pub fn parse_date_ms(s: &str) -> Result<i64, String> {
+    let t = OffsetDateTime::parse(s.trim(), &Rfc3339)
+        .map_err(|e| format!("{s:?} is not an ISO-8601 date-time with offset: {e}"))?;
+    Ok((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// Parses `R[n]/duration` (a start date part is not supported and says so).
+pub fn parse_cycle(s: &str) -> Result<TimerSpec, String> {
+    let mut parts = s.trim().split('/');
+    let reps = parts.next().unwrap_or_default();
+    let reps = reps
+        .strip_prefix('R')
+        .ok_or_else(|| format!("{s:?} is not an ISO-8601 repeating interval such as R3/PT10M"))?;
+    let repetitions = if reps.is_empty() {
+        None
+    } else {
+        Some(
+            reps.parse::<u32>()
+                .map_err(|_| format!("{s:?}: bad repetition count"))?,
+        )
+    };
+    let interval = match (parts.next(), parts.next()) {
+        (Some(d), None) => parse_duration_ms(d)?,
+        _ => {
+            return Err(format!(
+                "{s:?}: only R[n]/duration cycles are supported (no start or end date)"
+            ));
+        }
+    };
+    if interval <= 0 {
+        return Err(format!("{s:?}: the interval must be positive"));
+    }
+    Ok(TimerSpec::Cycle {
+        repetitions,
+        interval,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ms("PT1S"), Ok(1_000));
+        assert_eq!(parse_duration_ms("PT1M30S"), Ok(90_000));
+        assert_eq!(parse_duration_ms("P1DT1H"), Ok(90_000_000));
+        assert_eq!(parse_duration_ms("P2W"), Ok(14 * 86_400_000));
+        assert_eq!(parse_duration_ms("PT0.5S"), Ok(500));
+        assert!(parse_duration_ms("5 minutes").is_err());
+        assert!(parse_duration_ms("P").is_err());
+        assert!(parse_duration_ms("PT5").is_err());
+    }
+
+    #[test]
+    fn cycles_and_dates() {
+        assert_eq!(
+            parse_cycle("R4/PT10S"),
+            Ok(TimerSpec::Cycle {
+                repetitions: Some(4),
+                interval: 10_000
+            })
+        );
+        assert_eq!(
+            parse_cycle("R/PT1H"),
+            Ok(TimerSpec::Cycle {
+                repetitions: None,
+                interval: 3_600_000
+            })
+        );
+        assert!(parse_cycle("R3/2026-01-01T00:00:00Z/PT1H").is_err());
+        assert_eq!(parse_date_ms("1970-01-01T00:00:01Z"), Ok(1_000));
+        assert!(parse_date_ms("tomorrow").is_err());
+    }
+}

@@ -1,0 +1,4 @@
+//! Engine stories, each run on SQLite and on PostgreSQL.
+
+mod backends;
+mod stories;

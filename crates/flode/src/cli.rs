@@ -1,0 +1,150 @@
+//! Command-line interface: every command and flag, documented for `flode --help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::settings::Settings;
+use crate::{serve, tools};
+
+/// flode: durable BPMN processes, DMN decisions and e-services for municipal social services.
+#[derive(Debug, Parser)]
+#[command(name = "flode", version, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server: web UI, JSON API, engine and background workers.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate(DbArgs),
+    /// Work with BPMN models without a server.
+    #[command(subcommand)]
+    Bpmn(BpmnCommand),
+    /// Work with DMN decision models without a server.
+    #[command(subcommand)]
+    Dmn(DmnCommand),
+}
+
+/// Where the settings come from (file, then FLODE_* environment, then flags).
+#[derive(Debug, Args)]
+pub(crate) struct DbArgs {
+    /// Settings file (TOML). Default: ./flode.toml if it exists.
+    #[arg(long, short = 'c', env = "FLODE_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+    /// Database URL: sqlite://FILE (default sqlite://flode.db) or postgres://USER@HOST/DB.
+    #[arg(long)]
+    pub(crate) database: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) db: DbArgs,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long)]
+    pub(crate) bind: Option<String>,
+    /// Deploy the demo process at start (default on).
+    #[arg(long)]
+    pub(crate) demo: Option<bool>,
+    /// Log as JSON lines instead of text.
+    #[arg(long)]
+    pub(crate) log_json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum BpmnCommand {
+    /// Check that a BPMN file would deploy: every problem with its element id.
+    Validate {
+        /// The .bpmn file.
+        file: PathBuf,
+    },
+    /// Run a model headless on a throw-away store and print the outcome.
+    ///
+    /// Prints one JSON object: {"state": "completed"|"waiting"|"incident", "trace": [flow
+    /// node ids in completion order], "variables": {…}, "incidents": […]}. Timers fire by
+    /// moving a virtual clock, so the run takes milliseconds.
+    Run {
+        /// The .bpmn file.
+        file: PathBuf,
+        /// Start variables as a JSON object.
+        #[arg(long, default_value = "{}")]
+        vars: String,
+        /// Process id to start (default: the first executable process).
+        #[arg(long)]
+        process: Option<String>,
+        /// Complete every user task as it appears.
+        #[arg(long)]
+        auto_complete_user_tasks: bool,
+        /// Complete every service-task job as it appears.
+        #[arg(long)]
+        auto_complete_jobs: bool,
+        /// Also deploy these files first (called processes, DMN decisions).
+        #[arg(long = "with")]
+        with: Vec<PathBuf>,
+        /// Print JSON (the only format; accepted for scripts that pass it).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DmnCommand {
+    /// Evaluate one decision of a DMN file.
+    Eval {
+        /// The .dmn file.
+        file: PathBuf,
+        /// Decision id or name.
+        #[arg(long)]
+        decision: String,
+        /// Input as a JSON object.
+        #[arg(long, default_value = "{}")]
+        input: String,
+        /// Print JSON (the only format).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve(args) => {
+            let settings = Settings::load(&args.db, Some(&args))?;
+            serve::run(settings).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate(db) => {
+            let settings = Settings::load(&db, None)?;
+            tools::migrate(&settings).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bpmn(BpmnCommand::Validate { file }) => tools::validate(&file),
+        Command::Bpmn(BpmnCommand::Run {
+            file,
+            vars,
+            process,
+            auto_complete_user_tasks,
+            auto_complete_jobs,
+            with,
+            json: _,
+        }) => {
+            let options = flode_engine::headless::HeadlessOptions {
+                process_id: process,
+                auto_complete_user_tasks,
+                auto_complete_jobs,
+                extra: Vec::new(),
+            };
+            tools::run(&file, &vars, options, &with).await
+        }
+        Command::Dmn(DmnCommand::Eval {
+            file,
+            decision,
+            input,
+            json: _,
+        }) => tools::eval(&file, &decision, &input),
+    }
+}

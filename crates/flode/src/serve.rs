@@ -1,0 +1,100 @@
+//! `flode serve`: store, engine, background loops and the web server in one process, with
+//! graceful shutdown (stop claiming, let in-flight requests finish, release leases).
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use flode_engine::{Engine, EngineOptions, SystemClock, service};
+use flode_store::{Store, StoreOptions};
+use tracing_subscriber::EnvFilter;
+
+use crate::settings::Settings;
+
+const DEMO: &str = include_str!("../demo/demo-ansokan.bpmn");
+
+fn init_logging(json: bool) {
+    let filter = EnvFilter::try_from_env("FLODE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // A second init (tests) is harmless; ignore its error.
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+}
+
+pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
+    init_logging(settings.log_json);
+    let mut options = StoreOptions::new(&settings.database);
+    options.max_connections = settings.max_connections;
+    let store = Store::connect(&options).await?;
+    store.migrate().await?;
+    let engine = Engine::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        EngineOptions {
+            node_name: settings.node_name.clone(),
+            ..EngineOptions::default()
+        },
+    )
+    .await?;
+    if settings.demo {
+        let deployed = engine.deploy("demo-ansokan.bpmn", DEMO).await.context("deploying the demo process")?;
+        for d in deployed {
+            tracing::info!(key = %d.key, version = d.version, "demo process deployed");
+        }
+    }
+    let background = service::spawn(engine.clone(), service::ServiceOptions::default());
+    let wakeups = match store.listen_jobs().await? {
+        Some(mut listener) => {
+            let engine = engine.clone();
+            Some(tokio::spawn(async move {
+                // Another node created jobs: wake long-polling activations here.
+                while listener.recv().await.is_ok() {
+                    engine.notify_jobs();
+                }
+            }))
+        }
+        None => None,
+    };
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
+    let app = flode_web::router(flode_web::AppState::new(engine.clone(), metrics));
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.bind))?;
+    tracing::info!(
+        address = %listener.local_addr()?,
+        database = %flode_store::redact(&settings.database),
+        "flode is serving: open http://{}/",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("shutting down: stopping background work");
+    background.shutdown().await;
+    if let Some(w) = wakeups {
+        w.abort();
+    }
+    let released = store.release_leases_of(&settings.node_name, engine.now()).await?;
+    if released > 0 {
+        tracing::info!(jobs = released, "released leases held by this node");
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

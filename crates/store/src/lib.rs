@@ -1,0 +1,240 @@
+//! Persistence for flode: one SQL code path over `sqlx::Any`, run on SQLite (embedded, one
+//! node) or PostgreSQL (many nodes). All SQL in flode lives in this crate.
+//!
+//! The engine reads an instance's state, runs it in memory, and hands back an
+//! [`InstanceWrite`] that [`Tx::apply`] persists inside the same transaction as any jobs the
+//! run created. SQLite uses a single writer connection (WAL, so readers never block);
+//! PostgreSQL locks the instance row (`FOR UPDATE`) and claims jobs with `SKIP LOCKED`.
+
+mod error;
+pub mod jobs;
+mod queries;
+mod records;
+mod sql;
+mod tx;
+
+pub use error::Error;
+pub use queries::{InstanceFilter, InstanceSummary, JobSummary, Page, Stats};
+pub use records::*;
+pub use jobs::Claim;
+pub use tx::Tx;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions};
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file (single node).
+    Sqlite,
+    /// PostgreSQL (one or many nodes).
+    Postgres,
+}
+
+/// Connection settings.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// `sqlite://path/to/flode.db` or `postgres://user@host/db`.
+    pub url: String,
+    /// Connections for PostgreSQL (readers for SQLite).
+    pub max_connections: u32,
+}
+
+impl StoreOptions {
+    /// Options with defaults for `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 16,
+        }
+    }
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+    /// For opening a LISTEN connection (PostgreSQL).
+    url: String,
+    /// Readers (and, on PostgreSQL, writers too).
+    pool: AnyPool,
+    /// SQLite's one writer connection; the same pool as `pool` on PostgreSQL.
+    writer: AnyPool,
+}
+
+impl Store {
+    /// Connects, creating the SQLite file if needed. Does not migrate.
+    pub async fn connect(options: &StoreOptions) -> Result<Self, Error> {
+        sqlx::any::install_default_drivers();
+        let backend = backend_of(&options.url)?;
+        let connect = AnyConnectOptions::from_str(&sqlite_create(&options.url, backend))
+            .map_err(Error::Database)?
+            .disable_statement_logging();
+        let pool_options = || {
+            AnyPoolOptions::new()
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            // WAL lets readers run beside the writer; NORMAL sync is durable
+                            // across process crashes (fsync at checkpoint), the WAL default.
+                            for pragma in [
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = NORMAL",
+                                "PRAGMA busy_timeout = 10000",
+                                "PRAGMA foreign_keys = ON",
+                            ] {
+                                sqlx::query(pragma).execute(&mut *conn).await?;
+                            }
+                        }
+                        Ok(())
+                    })
+                })
+        };
+        let pool = pool_options()
+            .max_connections(options.max_connections.max(1))
+            .connect_with(connect.clone())
+            .await
+            .map_err(|e| Error::Connect(redact(&options.url), e))?;
+        let writer = match backend {
+            Backend::Sqlite => pool_options()
+                .max_connections(1)
+                .connect_with(connect)
+                .await
+                .map_err(|e| Error::Connect(redact(&options.url), e))?,
+            Backend::Postgres => pool.clone(),
+        };
+        Ok(Self {
+            backend,
+            url: options.url.clone(),
+            pool,
+            writer,
+        })
+    }
+
+    /// Applies pending schema migrations for this backend.
+    pub async fn migrate(&self) -> Result<(), Error> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
+        };
+        migrator.run(&self.writer).await.map_err(Error::Migrate)
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx, Error> {
+        let tx = match self.backend {
+            // The writer pool has one connection, so IMMEDIATE never waits on another writer
+            // of ours; it still guards against a second process on the same file.
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
+        };
+        Ok(Tx::new(tx, self.backend))
+    }
+
+    /// The reader pool, for queries outside a transaction.
+    pub(crate) fn reader(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// On PostgreSQL, a listener for job notifications from every node (sent at commit by
+    /// [`Tx::insert_job`]); `None` on SQLite, where one process does all the work.
+    pub async fn listen_jobs(&self) -> Result<Option<JobListener>, Error> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let mut listener = sqlx::postgres::PgListener::connect(&self.url)
+            .await
+            .map_err(|e| Error::Connect(redact(&self.url), e))?;
+        listener.listen("flode_jobs").await?;
+        Ok(Some(JobListener(listener)))
+    }
+
+    /// Closes all connections.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.pool.close().await;
+    }
+}
+
+/// Job notifications from PostgreSQL.
+#[derive(Debug)]
+pub struct JobListener(sqlx::postgres::PgListener);
+
+impl JobListener {
+    /// Waits for the next notification; returns the job type.
+    pub async fn recv(&mut self) -> Result<String, Error> {
+        Ok(self.0.recv().await?.payload().to_owned())
+    }
+}
+
+fn backend_of(url: &str) -> Result<Backend, Error> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(Error::UnsupportedUrl(redact(url)))
+    }
+}
+
+/// SQLite URLs get `mode=rwc` so that a fresh file is created.
+fn sqlite_create(url: &str, backend: Backend) -> String {
+    if backend == Backend::Sqlite && !url.contains("mode=") && !url.contains(":memory:") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}mode=rwc")
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Removes a password from a URL before it goes into an error or a log.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db".to_owned()
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn sqlite_files_are_created() {
+        assert_eq!(
+            sqlite_create("sqlite://a.db", Backend::Sqlite),
+            "sqlite://a.db?mode=rwc"
+        );
+        assert!(backend_of("mysql://x").is_err());
+    }
+}

@@ -1,0 +1,54 @@
+//! Small SQL builders shared by both backends (placeholders are `$N`, which sqlx's SQLite
+//! driver binds by number too).
+
+/// `INSERT INTO table (cols) VALUES ($1,…),(…)` for `rows` rows, with an optional suffix
+/// such as an `ON CONFLICT` clause.
+pub(crate) fn multi_insert(table: &str, columns: &[&str], rows: usize, suffix: &str) -> String {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut n = 0;
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for col in 0..columns.len() {
+            if col > 0 {
+                sql.push(',');
+            }
+            n += 1;
+            sql.push('$');
+            sql.push_str(&n.to_string());
+        }
+        sql.push(')');
+    }
+    if !suffix.is_empty() {
+        sql.push(' ');
+        sql.push_str(suffix);
+    }
+    sql
+}
+
+/// `$1, $2, …, $n` starting after `offset` placeholders, for `IN (…)` lists.
+pub(crate) fn placeholders(offset: usize, n: usize) -> String {
+    (offset + 1..=offset + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Rows per multi-row INSERT: keeps every statement under SQLite's parameter limit.
+pub(crate) const CHUNK: usize = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_multi_row_inserts() {
+        assert_eq!(
+            multi_insert("t", &["a", "b"], 2, "ON CONFLICT DO NOTHING"),
+            "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4) ON CONFLICT DO NOTHING"
+        );
+        assert_eq!(placeholders(2, 3), "$3, $4, $5");
+    }
+}

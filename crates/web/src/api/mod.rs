@@ -1,0 +1,114 @@
+//! The JSON API under `/api`, plus the operational endpoints (`/healthz`, `/readyz`,
+//! `/metrics`).
+//!
+//! Every route is declared once in [`table`]: the router is built from it and
+//! [`routes`] lists it, so a test can check that the OpenAPI document covers each one.
+
+mod decisions;
+mod definitions;
+mod deployments;
+mod events;
+mod incidents;
+mod instances;
+mod jobs;
+pub(crate) mod openapi;
+mod user_tasks;
+pub(crate) mod views;
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter, on};
+use flode_store::Page;
+
+use crate::ops;
+use crate::state::AppState;
+
+/// One route of the API.
+struct ApiRoute {
+    method: Method,
+    path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn get<H, T>(path: &'static str, handler: H) -> ApiRoute
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    ApiRoute {
+        method: Method::GET,
+        path,
+        handler: on(MethodFilter::GET, handler),
+    }
+}
+
+fn post<H, T>(path: &'static str, handler: H) -> ApiRoute
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    ApiRoute {
+        method: Method::POST,
+        path,
+        handler: on(MethodFilter::POST, handler),
+    }
+}
+
+/// Every JSON and operational route.
+fn table() -> Vec<ApiRoute> {
+    vec![
+        post("/api/deployments", deployments::deploy),
+        get("/api/definitions", definitions::list_definitions),
+        get("/api/definitions/{id}", definitions::show),
+        post("/api/process-instances", instances::start),
+        get("/api/process-instances", instances::list_instances),
+        get("/api/process-instances/{id}", instances::show),
+        get("/api/process-instances/{id}/history", instances::history),
+        post("/api/process-instances/{id}/cancel", instances::cancel),
+        get("/api/user-tasks", user_tasks::list_tasks),
+        post("/api/user-tasks/{id}/complete", user_tasks::complete),
+        post("/api/jobs/activate", jobs::activate),
+        get("/api/jobs", jobs::list_jobs),
+        post("/api/jobs/{id}/complete", jobs::complete),
+        post("/api/jobs/{id}/fail", jobs::fail),
+        post("/api/jobs/{id}/error", jobs::throw_error),
+        post("/api/messages", events::correlate),
+        post("/api/signals", events::broadcast),
+        get("/api/incidents", incidents::list_incidents),
+        post("/api/incidents/{id}/resolve", incidents::resolve),
+        post("/api/decisions/{id}/evaluate", decisions::evaluate),
+        get("/api/openapi.json", openapi::document),
+        get("/healthz", ops::healthz),
+        get("/readyz", ops::readyz),
+        get("/metrics", ops::metrics),
+    ]
+}
+
+/// The API's routes, for [`crate::router`].
+pub(crate) fn router() -> Router<AppState> {
+    table()
+        .into_iter()
+        .fold(Router::new(), |r, route| r.route(route.path, route.handler))
+}
+
+/// Method and path of every API and operational route (in axum's `{param}` syntax).
+pub fn routes() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+/// Paging from optional query parameters: at most 500 rows, 50 by default.
+fn page(limit: Option<i64>, offset: Option<i64>) -> Page {
+    Page {
+        limit: limit.unwrap_or(50).clamp(1, 500),
+        offset: offset.unwrap_or(0).max(0),
+    }
+}
+
+/// A required text field: present and not blank.
+fn required(value: Option<String>, field: &str) -> Result<String, crate::problem::Problem> {
+    match value {
+        Some(v) if !v.trim().is_empty() => Ok(v),
+        _ => Err(crate::problem::Problem::bad_request(format!("{field} is required"))),
+    }
+}

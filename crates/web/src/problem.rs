@@ -1,0 +1,188 @@
+//! RFC 9457 problem details: the one error type of the JSON API.
+//!
+//! Handlers return [`Problem`]; its response carries a copy of itself in the response
+//! extensions so that [`crate::report`] can add the request path and, for server errors,
+//! the correlation id, and log the real cause.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Base of every problem `type` URI.
+const TYPE_BASE: &str = "https://flode.example/problems/";
+
+/// Media type of problem bodies.
+pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An API error, rendered as `application/problem+json`.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    /// HTTP status.
+    pub(crate) status: StatusCode,
+    /// Last segment of the `type` URI, e.g. `not-found`.
+    pub(crate) kind: &'static str,
+    /// Short, stable summary of the kind.
+    pub(crate) title: &'static str,
+    /// What went wrong in this case; generic for server errors.
+    pub(crate) detail: String,
+    /// Every problem found (422 only).
+    pub(crate) errors: Vec<String>,
+    /// The real cause of a server error: logged, never sent.
+    pub(crate) internal: Option<String>,
+}
+
+impl Problem {
+    fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            kind,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+            internal: None,
+        }
+    }
+
+    /// 400: the request is malformed.
+    pub(crate) fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
+    }
+
+    /// 404: something named does not exist.
+    pub(crate) fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    /// 409: the state changed underneath the caller.
+    pub(crate) fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
+    }
+
+    /// 415: a body in a media type the endpoint does not take.
+    pub(crate) fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            detail,
+        )
+    }
+
+    /// 413: a body over the size limit.
+    pub(crate) fn too_large(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Payload too large", detail)
+    }
+
+    /// 422: a model that cannot be deployed, with every problem listed.
+    pub(crate) fn invalid_model(errors: Vec<String>) -> Self {
+        let mut p = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-model",
+            "Invalid model",
+            format!("the model cannot be deployed: {} problem(s)", errors.len()),
+        );
+        p.errors = errors;
+        p
+    }
+
+    /// 403: a cross-site form post.
+    pub(crate) fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail)
+    }
+
+    /// 503: a dependency (the database) is down; the cause is logged, not sent.
+    pub(crate) fn unavailable(internal: impl Into<String>) -> Self {
+        let mut p = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Service unavailable",
+            "the database is not answering",
+        );
+        p.internal = Some(internal.into());
+        p
+    }
+
+    /// 500: the cause is logged; the caller gets a correlation id instead.
+    pub(crate) fn internal(internal: impl Into<String>) -> Self {
+        let mut p = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal server error",
+            "the server failed to handle the request; quote the correlation id when reporting it",
+        );
+        p.internal = Some(internal.into());
+        p
+    }
+
+    /// The serialisable body for a request path and correlation id.
+    pub(crate) fn body(&self, instance: Option<String>, correlation_id: Option<String>) -> ProblemBody {
+        ProblemBody {
+            r#type: format!("{TYPE_BASE}{}", self.kind),
+            title: self.title.to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            instance,
+            errors: (!self.errors.is_empty()).then(|| self.errors.clone()),
+            correlation_id,
+        }
+    }
+
+    /// The response for a known path and correlation id (see [`crate::report`]).
+    pub(crate) fn to_response(&self, instance: Option<String>, correlation_id: Option<String>) -> Response {
+        let body = serde_json::to_vec(&self.body(instance, correlation_id)).unwrap_or_default();
+        let mut response = (self.status, [(header::CONTENT_TYPE, PROBLEM_JSON)], body).into_response();
+        response.extensions_mut().insert(self.clone());
+        response
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        self.to_response(None, None)
+    }
+}
+
+impl From<flode_engine::Error> for Problem {
+    fn from(e: flode_engine::Error) -> Self {
+        use flode_engine::Error as E;
+        match e {
+            E::Invalid { problems } => Self::invalid_model(problems),
+            E::BadRequest(m) => Self::bad_request(m),
+            E::NotFound { what, id } => Self::not_found(format!("{what} {id:?} not found")),
+            E::Conflict(m) => Self::conflict(m),
+            e @ (E::Internal(_) | E::Store(_)) => Self::internal(e.to_string()),
+        }
+    }
+}
+
+impl From<flode_store::Error> for Problem {
+    fn from(e: flode_store::Error) -> Self {
+        flode_engine::Error::from(e).into()
+    }
+}
+
+/// The wire form of a problem (RFC 9457).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = Problem)]
+pub(crate) struct ProblemBody {
+    /// URI naming the kind of problem.
+    #[schema(example = "https://flode.example/problems/not-found")]
+    pub(crate) r#type: String,
+    /// Short summary of the kind.
+    pub(crate) title: String,
+    /// HTTP status.
+    pub(crate) status: u16,
+    /// What went wrong in this case.
+    pub(crate) detail: String,
+    /// The request path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) instance: Option<String>,
+    /// Every problem found in a model (422 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) errors: Option<Vec<String>>,
+    /// Request id to quote when reporting a server error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) correlation_id: Option<String>,
+}
