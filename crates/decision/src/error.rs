@@ -16,21 +16,14 @@ pub enum Error {
         message: String,
     },
     /// The FEEL expression was evaluated, but evaluation failed (dsntk reports an error as a
-    /// null carrying a message), or the result cannot be represented in JSON.
+    /// null carrying a message), the result cannot be represented in JSON, or a condition
+    /// did not return a boolean.
     #[error("cannot evaluate FEEL expression `{expression}`: {message}")]
     Evaluation {
         /// The FEEL source text.
         expression: String,
         /// What went wrong.
         message: String,
-    },
-    /// A sequence-flow condition returned something other than a boolean or null.
-    #[error("condition `{expression}` did not return a boolean: it returned {actual}")]
-    NotABoolean {
-        /// The FEEL source text.
-        expression: String,
-        /// The value that was returned, as JSON text.
-        actual: String,
     },
     /// The DMN XML is malformed, invalid against the DMN schema, or cannot be compiled.
     #[error("invalid DMN model: {message}")]

@@ -5,17 +5,18 @@
 //! following the DMN specification, only puts *required* inputs in a decision's scope, so
 //! such variables would always be null. Before dsntk parses a model, every decision gets a
 //! required input for each identifier in its FEEL text that is not already a name in the
-//! model, a FEEL keyword, a built-in function or a built-in type word; the missing
+//! model, a FEEL keyword, a built-in function or the first word of a multi-word built-in
+//! name (`string`, `date`, `get`, `day`, ...); the missing
 //! `<inputData>` elements (typed `Any`, or the temporal `typeRef` of an input expression
 //! that consists of just that name) are added to the model.
 //!
-//! The identifier scan over-approximates (property names after a dot, iteration variables,
-//! context keys also count). That is harmless: the extra inputs are null unless the caller
+//! The identifier scan over-approximates (iteration variables, context keys, later words of
+//! multi-word names also count; names right after a `.` do not). That is harmless: the extra inputs are null unless the caller
 //! passes a value, and local names, context entries and properties take precedence over
-//! them during evaluation. Words that would change how dsntk splits multi-word names
-//! (parts of built-in function and type names, words of names in the model) are never added.
+//! them during evaluation. A variable whose name is excluded (e.g. `string`, `day`) must be
+//! declared as `<inputData>` in the model to be visible.
 
-use crate::parse_scope::{MULTI_WORD_BUILT_INS, identifiers};
+use crate::parse_scope::{MULTI_WORD_BUILT_INS, identifiers, variable_candidates};
 use dsntk_feel::bif::Bif;
 use roxmltree::{Document, Node};
 use std::borrow::Cow;
@@ -99,7 +100,7 @@ pub(crate) fn declare_implicit_inputs(xml: &str) -> Cow<'_, str> {
     for decision in &decisions {
         let mut names = BTreeSet::new();
         for text in decision.descendants().filter(|n| n.has_tag_name("text")) {
-            for identifier in identifiers(text.text().unwrap_or_default()) {
+            for identifier in variable_candidates(text.text().unwrap_or_default()) {
                 if !excluded.contains(&identifier) && !is_built_in_function(&identifier) {
                     names.insert(identifier);
                 }
@@ -164,7 +165,7 @@ pub(crate) fn declare_implicit_inputs(xml: &str) -> Cow<'_, str> {
         }
         insertions.push((offset, requirements));
     }
-    insertions.sort_by(|a, b| b.0.cmp(&a.0));
+    insertions.sort_by_key(|(offset, _)| std::cmp::Reverse(*offset));
     let mut result = xml.to_string();
     for (offset, text) in insertions {
         result.insert_str(offset, &text);
@@ -172,18 +173,23 @@ pub(crate) fn declare_implicit_inputs(xml: &str) -> Cow<'_, str> {
     Cow::Owned(result)
 }
 
-/// Words that must not become implicit inputs: reserved words, built-ins, and every word of
-/// every name already defined in the model.
+/// Words that must not become implicit inputs: reserved words, the first words of
+/// multi-word built-ins, and the names already defined in the model.
+///
+/// Only a *first* word can hurt: dsntk's lexer starts a name at the first word and keeps the
+/// longest run of words that is a known name, else the whole run; seeding `string` would
+/// cut `string length(x)` short, while seeding `length` changes nothing. Words of multi-word
+/// model names are harmless for the same reason (the full name is known and longer).
 fn excluded_words(root: Node) -> HashSet<String> {
     let mut words: HashSet<String> = RESERVED.iter().map(|w| w.to_string()).collect();
     words.extend(["date", "time", "duration"].map(String::from));
     for name in MULTI_WORD_BUILT_INS {
-        words.extend(identifiers(name));
+        words.extend(identifiers(name).into_iter().take(1));
     }
     for node in root.descendants().filter(|n| n.is_element()) {
         for attribute in ["name", "iteratorVariable"] {
             if let Some(name) = node.attribute(attribute) {
-                words.extend(identifiers(name));
+                words.insert(name.trim().to_string());
             }
         }
     }
@@ -256,23 +262,34 @@ mod tests {
     #[test]
     fn declares_undeclared_variables_with_temporal_types() {
         let xml = declare_implicit_inputs(CAMUNDA_STYLE);
-        // inputs are numbered in name order: applied, limit, xs
+        // inputs are numbered in name order: applied, length (harmless), limit, xs
         assert!(xml.contains(r#"<inputData id="_flode_implicit_input_1" name="applied"><variable id="_flode_implicit_input_1_variable" name="applied" typeRef="date"/></inputData>"#));
-        assert!(xml.contains(r#"name="limit"><variable id="_flode_implicit_input_2_variable" name="limit" typeRef="Any"/>"#));
-        assert!(xml.contains(r##"<informationRequirement><requiredInput href="#_flode_implicit_input_3"/></informationRequirement><decisionTable"##));
-        assert!(
-            !xml.contains(r#"name="string""#)
-                && !xml.contains(r#"name="count""#)
-                && !xml.contains(r#"name="length""#)
-        );
+        assert!(xml.contains(r#"name="limit"><variable id="_flode_implicit_input_3_variable" name="limit" typeRef="Any"/>"#));
+        assert!(xml.contains(r##"<informationRequirement><requiredInput href="#_flode_implicit_input_4"/></informationRequirement><decisionTable"##));
+        assert!(!xml.contains(r#"name="string""#) && !xml.contains(r#"name="count""#));
     }
 
     #[test]
     fn leaves_declared_models_alone() {
         let xml = r##"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="m" namespace="n">
-  <decision id="a" name="A"><informationRequirement><requiredInput href="#x"/></informationRequirement><literalExpression><text>Monthly Salary * 12</text></literalExpression></decision>
-  <inputData id="x" name="Monthly Salary"><variable name="Monthly Salary" typeRef="number"/></inputData>
+  <decision id="a" name="A"><informationRequirement><requiredInput href="#x"/></informationRequirement><literalExpression><text>Salary * 12 + Salary.bonus</text></literalExpression></decision>
+  <inputData id="x" name="Salary"><variable name="Salary" typeRef="Any"/></inputData>
 </definitions>"##;
         assert_eq!(declare_implicit_inputs(xml), xml);
+    }
+
+    #[test]
+    fn uses_the_namespace_prefix_of_the_model() {
+        let xml = r#"<dmn:definitions xmlns:dmn="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="m" namespace="https://flode.example/m">
+  <dmn:decision id="a" name="A"><dmn:literalExpression><dmn:text>x + 1</dmn:text></dmn:literalExpression></dmn:decision>
+</dmn:definitions>"#;
+        let rewritten = declare_implicit_inputs(xml);
+        assert!(
+            rewritten.contains(r#"<dmn:inputData id="_flode_implicit_input_1" name="x">"#),
+            "{rewritten}"
+        );
+        assert!(rewritten.contains(r##"<dmn:informationRequirement><dmn:requiredInput href="#_flode_implicit_input_1"/></dmn:informationRequirement><dmn:literalExpression>"##));
+        let parsed = crate::DecisionModel::parse(&rewritten);
+        assert!(parsed.is_ok(), "{parsed:?}");
     }
 }

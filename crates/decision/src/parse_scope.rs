@@ -73,6 +73,24 @@ pub(crate) fn parsing_scope(source: &str) -> FeelScope {
 /// Returns the identifiers (single FEEL name parts) in `source`, skipping string literals
 /// and comments.
 pub(crate) fn identifiers(source: &str) -> Vec<String> {
+    scan(source)
+        .into_iter()
+        .map(|(identifier, _)| identifier)
+        .collect()
+}
+
+/// Returns the identifiers in `source` that may name variables: those not directly after a
+/// single `.` (which are property or context-entry names; `..` of a range does not count).
+pub(crate) fn variable_candidates(source: &str) -> Vec<String> {
+    scan(source)
+        .into_iter()
+        .filter(|(_, after_dot)| !after_dot)
+        .map(|(identifier, _)| identifier)
+        .collect()
+}
+
+/// Scans `source` for identifiers, each with whether it directly follows a single `.`.
+fn scan(source: &str) -> Vec<(String, bool)> {
     let chars: Vec<char> = source.chars().collect();
     let mut result = Vec::new();
     let mut i = 0;
@@ -100,7 +118,14 @@ pub(crate) fn identifiers(source: &str) -> Vec<String> {
             while i < chars.len() && is_name_part_char(chars[i]) {
                 i += 1;
             }
-            result.push(chars[start..i].iter().collect());
+            let before: String = chars[..start]
+                .iter()
+                .rev()
+                .skip_while(|c| c.is_whitespace())
+                .take(2)
+                .collect();
+            let after_dot = before.starts_with('.') && before != "..";
+            result.push((chars[start..i].iter().collect(), after_dot));
         } else if ch.is_ascii_digit() {
             // a number such as `1e5` is not an identifier
             while i < chars.len() && is_name_part_char(chars[i]) {
@@ -140,5 +165,14 @@ mod tests {
             + _c /* skip */ + 1e5 + ÅÄÖ"#,
         );
         assert_eq!(found, ["a", "b1", "_c", "ÅÄÖ"]);
+    }
+
+    #[test]
+    fn property_names_are_not_variable_candidates() {
+        assert_eq!(
+            variable_candidates("person.first name + x . y"),
+            ["person", "name", "x"]
+        );
+        assert_eq!(variable_candidates("[low..high]"), ["low", "high"]);
     }
 }

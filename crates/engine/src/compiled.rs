@@ -6,9 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use flode_bpmn::model::{
-    Expr, JobTask, Looping, NodeKind, Process, Text, Throw, Timer, Trigger,
-};
+use flode_bpmn::model::{Expr, JobTask, Looping, NodeKind, Process, Text, Throw, Timer, Trigger};
 use flode_decision::Expression;
 
 /// A problem found while compiling: element id and message.
@@ -80,7 +78,9 @@ impl CompiledProcess {
             }
             let mut texts: Vec<&Text> = Vec::new();
             fn job_texts(j: &JobTask) -> Vec<&Text> {
-                std::iter::once(&j.job_type).chain(j.retries.as_ref()).collect()
+                std::iter::once(&j.job_type)
+                    .chain(j.retries.as_ref())
+                    .collect()
             }
             match &node.kind {
                 NodeKind::ScriptTask(s) => add(id, &s.expression),

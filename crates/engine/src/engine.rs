@@ -93,7 +93,9 @@ struct Inner {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("options", &self.inner.options).finish()
+        f.debug_struct("Engine")
+            .field("options", &self.inner.options)
+            .finish()
     }
 }
 
@@ -118,7 +120,11 @@ fn lock_err<T>(_: T) -> Error {
 
 impl Engine {
     /// An engine over a migrated store; loads the latest deployed models.
-    pub async fn new(store: Store, clock: Arc<dyn Clock>, options: EngineOptions) -> Result<Self, Error> {
+    pub async fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        options: EngineOptions,
+    ) -> Result<Self, Error> {
         let engine = Self {
             inner: Arc::new(Inner {
                 store,
@@ -142,7 +148,12 @@ impl Engine {
             match d.kind {
                 DefinitionKind::Bpmn => {
                     let compiled = engine.compiled(&d.id).await?;
-                    engine.inner.latest.write().map_err(lock_err)?.insert(d.key.clone(), compiled);
+                    engine
+                        .inner
+                        .latest
+                        .write()
+                        .map_err(lock_err)?
+                        .insert(d.key.clone(), compiled);
                 }
                 DefinitionKind::Dmn => engine.cache_decisions(&d.source)?,
             }
@@ -228,7 +239,10 @@ impl Engine {
             };
             match CompiledProcess::compile(record.id.clone(), process) {
                 Ok(c) => compiled_all.push((c, new_version)),
-                Err(ps) => problems.extend(ps.into_iter().map(|p| format!("{:?}: {}", p.element_id, p.message))),
+                Err(ps) => problems.extend(
+                    ps.into_iter()
+                        .map(|p| format!("{:?}: {}", p.element_id, p.message)),
+                ),
             }
             if new_version {
                 tx.insert_definition(&record).await?;
@@ -256,7 +270,11 @@ impl Engine {
                 .write()
                 .map_err(lock_err)?
                 .insert(c.definition_id.clone(), c.clone());
-            self.inner.latest.write().map_err(lock_err)?.insert(c.process.id.clone(), c);
+            self.inner
+                .latest
+                .write()
+                .map_err(lock_err)?
+                .insert(c.process.id.clone(), c);
         }
         self.inner.timers_created.notify_waiters();
         Ok(deployed)
@@ -306,7 +324,8 @@ impl Engine {
     }
 
     fn cache_decisions(&self, xml: &str) -> Result<(), Error> {
-        let model = Arc::new(DecisionModel::parse(xml).map_err(|e| Error::Internal(e.to_string()))?);
+        let model =
+            Arc::new(DecisionModel::parse(xml).map_err(|e| Error::Internal(e.to_string()))?);
         let mut cache = self.inner.decisions.write().map_err(lock_err)?;
         for d in model.decisions() {
             cache.insert(d.id.clone(), model.clone());
@@ -328,18 +347,38 @@ impl Engine {
                 what: "decision",
                 id: id.to_owned(),
             })?;
-        model.evaluate(id, input).map_err(|e| Error::BadRequest(e.to_string()))
+        model
+            .evaluate(id, input)
+            .map_err(|e| Error::BadRequest(e.to_string()))
     }
 
     /// Timer start events of a new version: one job each (older versions' are cancelled).
-    async fn arm_start_timers(&self, tx: &mut Tx, c: &CompiledProcess, now: i64) -> Result<(), Error> {
+    async fn arm_start_timers(
+        &self,
+        tx: &mut Tx,
+        c: &CompiledProcess,
+        now: i64,
+    ) -> Result<(), Error> {
         tx.cancel_start_timers(&c.process.id, now).await?;
-        for node in c.process.none_start_events(None).into_iter().chain(
+        for node in
             c.process
-                .children(None)
-                .filter(|&n| matches!(c.process.nodes[n].kind, NodeKind::StartEvent { trigger: Trigger::Timer(_), .. })),
-        ) {
-            let NodeKind::StartEvent { trigger: Trigger::Timer(t), .. } = &c.process.nodes[node].kind else {
+                .none_start_events(None)
+                .into_iter()
+                .chain(c.process.children(None).filter(|&n| {
+                    matches!(
+                        c.process.nodes[n].kind,
+                        NodeKind::StartEvent {
+                            trigger: Trigger::Timer(_),
+                            ..
+                        }
+                    )
+                }))
+        {
+            let NodeKind::StartEvent {
+                trigger: Trigger::Timer(t),
+                ..
+            } = &c.process.nodes[node].kind
+            else {
                 continue;
             };
             let literal = |t: &flode_bpmn::model::Text| match t {
@@ -351,12 +390,23 @@ impl Engine {
                     )],
                 }),
             };
-            let bad = |e: String| Error::Invalid { problems: vec![format!("{:?}: {e}", c.process.nodes[node].id)] };
+            let bad = |e: String| Error::Invalid {
+                problems: vec![format!("{:?}: {e}", c.process.nodes[node].id)],
+            };
             let (due, payload) = match t {
-                Timer::Duration(d) => (now + timer::parse_duration_ms(&literal(d)?).map_err(bad)?, serde_json::json!({})),
-                Timer::Date(d) => (timer::parse_date_ms(&literal(d)?).map_err(bad)?, serde_json::json!({})),
+                Timer::Duration(d) => (
+                    now + timer::parse_duration_ms(&literal(d)?).map_err(bad)?,
+                    serde_json::json!({}),
+                ),
+                Timer::Date(d) => (
+                    timer::parse_date_ms(&literal(d)?).map_err(bad)?,
+                    serde_json::json!({}),
+                ),
                 Timer::Cycle(cy) => match timer::parse_cycle(&literal(cy)?).map_err(bad)? {
-                    timer::TimerSpec::Cycle { repetitions, interval } => (
+                    timer::TimerSpec::Cycle {
+                        repetitions,
+                        interval,
+                    } => (
                         now + interval,
                         serde_json::json!({"interval": interval, "remaining": repetitions.map(|r| r.saturating_sub(1))}),
                     ),
@@ -365,7 +415,10 @@ impl Engine {
             };
             let mut payload = payload;
             if let Value::Object(m) = &mut payload {
-                m.insert("definition_id".into(), Value::String(c.definition_id.clone()));
+                m.insert(
+                    "definition_id".into(),
+                    Value::String(c.definition_id.clone()),
+                );
             }
             let id = new_id();
             tx.insert_job(&JobRecord {
@@ -394,7 +447,13 @@ impl Engine {
 
     /// The compiled process of a definition version (cached).
     pub async fn compiled(&self, definition_id: &str) -> Result<Arc<CompiledProcess>, Error> {
-        if let Some(c) = self.inner.compiled.read().map_err(lock_err)?.get(definition_id) {
+        if let Some(c) = self
+            .inner
+            .compiled
+            .read()
+            .map_err(lock_err)?
+            .get(definition_id)
+        {
             return Ok(c.clone());
         }
         let d = self.inner.store.definition(definition_id).await?;
@@ -403,10 +462,16 @@ impl Engine {
             .processes
             .into_iter()
             .find(|p| p.id == d.key)
-            .ok_or_else(|| Error::Internal(format!("definition {definition_id} lost process {}", d.key)))?;
+            .ok_or_else(|| {
+                Error::Internal(format!("definition {definition_id} lost process {}", d.key))
+            })?;
         let c = CompiledProcess::compile(d.id.clone(), process)
             .map_err(|p| Error::Internal(format!("stored definition no longer compiles: {p:?}")))?;
-        self.inner.compiled.write().map_err(lock_err)?.insert(d.id, c.clone());
+        self.inner
+            .compiled
+            .write()
+            .map_err(lock_err)?
+            .insert(d.id, c.clone());
         Ok(c)
     }
 
@@ -426,7 +491,14 @@ impl Engine {
 
     /// Latest compiled versions of every deployed process.
     pub fn latest_all(&self) -> Result<Vec<Arc<CompiledProcess>>, Error> {
-        Ok(self.inner.latest.read().map_err(lock_err)?.values().cloned().collect())
+        Ok(self
+            .inner
+            .latest
+            .read()
+            .map_err(lock_err)?
+            .values()
+            .cloned()
+            .collect())
     }
 
     // ---- instances -------------------------------------------------------------------
@@ -458,7 +530,8 @@ impl Engine {
         self.check_variables(&variables)?;
         let compiled = self.latest(process_key)?;
         let mut tx = self.inner.store.begin().await?;
-        let (instance, effects) = self.start_in(&mut tx, &compiled, variables, business_key, None, None)?;
+        let (instance, effects) =
+            self.start_in(&mut tx, &compiled, variables, business_key, None, None)?;
         let instance = self.persist_new(&mut tx, instance, effects).await?;
         tx.commit().await?;
         self.after_commit();
@@ -475,9 +548,17 @@ impl Engine {
         start_node: Option<usize>,
     ) -> Result<(crate::runtime::Outcome, ()), Error> {
         let decisions = DecisionCache(&self.inner.decisions);
-        let mut run = Run::new_instance(compiled, &decisions, self.now(), new_id(), business_key, parent)
-            .max_steps(self.inner.options.max_steps);
-        run.start(variables, start_node).map_err(Error::BadRequest)?;
+        let mut run = Run::new_instance(
+            compiled,
+            &decisions,
+            self.now(),
+            new_id(),
+            business_key,
+            parent,
+        )
+        .max_steps(self.inner.options.max_steps);
+        run.start(variables, start_node)
+            .map_err(Error::BadRequest)?;
         Ok((run.finish(), ()))
     }
 
@@ -487,7 +568,8 @@ impl Engine {
         outcome: crate::runtime::Outcome,
         _: (),
     ) -> Result<InstanceRecord, Error> {
-        tx.apply(&outcome.instance, outcome.is_new, &outcome.write).await?;
+        tx.apply(&outcome.instance, outcome.is_new, &outcome.write)
+            .await?;
         let instance = outcome.instance;
         self.settle(tx, outcome.effects).await?;
         Ok(instance)
@@ -533,7 +615,9 @@ impl Engine {
                 Effect::Signal { name } => {
                     for s in tx.find_subscriptions("signal", &name, None).await? {
                         let more = self
-                            .run_on(tx, &s.instance_id, |run| run.trigger(s.token, &s.node_id, Map::new()).map(|_| ()))
+                            .run_on(tx, &s.instance_id, |run| {
+                                run.trigger(s.token, &s.node_id, Map::new()).map(|_| ())
+                            })
                             .await;
                         match more {
                             Ok(more) => queue.extend(more),
@@ -545,46 +629,71 @@ impl Engine {
                         for n in c.process.children(None) {
                             if matches!(&c.process.nodes[n].kind, NodeKind::StartEvent { trigger: Trigger::Signal(s), .. } if *s == name)
                             {
-                                let (outcome, ()) = self.start_in(tx, &c, Map::new(), None, None, Some(n))?;
+                                let (outcome, ()) =
+                                    self.start_in(tx, &c, Map::new(), None, None, Some(n))?;
                                 tx.apply(&outcome.instance, true, &outcome.write).await?;
                                 queue.extend(outcome.effects);
                             }
                         }
                     }
                 }
-                Effect::StartChild { parent_instance_id, token, process_id, variables } => {
-                    match self.latest(&process_id) {
-                        Ok(child) => {
-                            let parent = Some((parent_instance_id, token));
-                            let (outcome, ()) = self.start_in(tx, &child, variables, None, parent, None)?;
-                            tx.apply(&outcome.instance, true, &outcome.write).await?;
-                            queue.extend(outcome.effects);
-                        }
-                        Err(Error::NotFound { .. }) => {
-                            let message = format!("the called process {process_id:?} is not deployed");
-                            queue.extend(
-                                self.run_on(tx, &parent_instance_id, |run| run.incident(token, "call_activity", message))
-                                    .await?,
-                            );
-                        }
-                        Err(e) => return Err(e),
+                Effect::StartChild {
+                    parent_instance_id,
+                    token,
+                    process_id,
+                    variables,
+                } => match self.latest(&process_id) {
+                    Ok(child) => {
+                        let parent = Some((parent_instance_id, token));
+                        let (outcome, ()) =
+                            self.start_in(tx, &child, variables, None, parent, None)?;
+                        tx.apply(&outcome.instance, true, &outcome.write).await?;
+                        queue.extend(outcome.effects);
                     }
-                }
-                Effect::Message { name, correlation_key, variables } => {
-                    let (_, more) = self.correlate_in(tx, &name, correlation_key.as_deref(), variables).await?;
+                    Err(Error::NotFound { .. }) => {
+                        let message = format!("the called process {process_id:?} is not deployed");
+                        queue.extend(
+                            self.run_on(tx, &parent_instance_id, |run| {
+                                run.incident(token, "call_activity", message)
+                            })
+                            .await?,
+                        );
+                    }
+                    Err(e) => return Err(e),
+                },
+                Effect::Message {
+                    name,
+                    correlation_key,
+                    variables,
+                } => {
+                    let (_, more) = self
+                        .correlate_in(tx, &name, correlation_key.as_deref(), variables)
+                        .await?;
                     queue.extend(more);
                 }
-                Effect::ChildCompleted { parent_instance_id, parent_token, variables } => {
+                Effect::ChildCompleted {
+                    parent_instance_id,
+                    parent_token,
+                    variables,
+                } => {
                     queue.extend(
-                        self.run_on(tx, &parent_instance_id, |run| run.complete_token(parent_token, variables, None))
-                            .await?,
+                        self.run_on(tx, &parent_instance_id, |run| {
+                            run.complete_token(parent_token, variables, None)
+                        })
+                        .await?,
                     );
                 }
-                Effect::ChildError { parent_instance_id, parent_token, code } => {
+                Effect::ChildError {
+                    parent_instance_id,
+                    parent_token,
+                    code,
+                } => {
                     let code = code.unwrap_or_default();
                     queue.extend(
-                        self.run_on(tx, &parent_instance_id, |run| run.throw_error_from(parent_token, &code, Map::new()))
-                            .await?,
+                        self.run_on(tx, &parent_instance_id, |run| {
+                            run.throw_error_from(parent_token, &code, Map::new())
+                        })
+                        .await?,
                     );
                 }
             }
@@ -624,10 +733,15 @@ impl Engine {
         let mut tx = self.inner.store.begin().await?;
         let task = tx.user_task(task_id).await?;
         if task.state != "created" {
-            return Err(Error::Conflict(format!("user task {task_id} is already {}", task.state)));
+            return Err(Error::Conflict(format!(
+                "user task {task_id} is already {}",
+                task.state
+            )));
         }
         let effects = self
-            .run_on(&mut tx, &task.instance_id, |run| run.complete_token(task.token, variables, user))
+            .run_on(&mut tx, &task.instance_id, |run| {
+                run.complete_token(task.token, variables, user)
+            })
             .await?;
         self.settle(&mut tx, effects).await?;
         tx.commit().await?;
@@ -669,7 +783,11 @@ impl Engine {
     }
 
     /// Variables visible at a token, read without locking.
-    pub async fn variables_at(&self, instance_id: &str, token: i64) -> Result<Map<String, Value>, Error> {
+    pub async fn variables_at(
+        &self,
+        instance_id: &str,
+        token: i64,
+    ) -> Result<Map<String, Value>, Error> {
         let tokens = self.inner.store.tokens(instance_id).await?;
         let vars = self.inner.store.variables(instance_id).await?;
         let parents: HashMap<i64, Option<i64>> = tokens.iter().map(|t| (t.key, t.parent)).collect();
@@ -703,7 +821,9 @@ impl Engine {
         let job = tx.complete_job(job_id, worker, now).await?;
         if let (Some(instance), Some(token)) = (&job.instance_id, job.token) {
             let effects = self
-                .run_on(&mut tx, instance, |run| run.complete_token(token, variables, None))
+                .run_on(&mut tx, instance, |run| {
+                    run.complete_token(token, variables, None)
+                })
                 .await?;
             self.settle(&mut tx, effects).await?;
         }
@@ -725,10 +845,17 @@ impl Engine {
         let now = self.now();
         let mut tx = self.inner.store.begin().await?;
         let job = tx
-            .fail_job(job_id, worker, retries, now + backoff_ms.max(0), error_message, now)
+            .fail_job(
+                job_id,
+                worker,
+                retries,
+                now + backoff_ms.max(0),
+                error_message,
+                now,
+            )
             .await?;
-        if job.state == "failed" {
-            if let Some(instance) = &job.instance_id {
+        if job.state == "failed"
+            && let Some(instance) = &job.instance_id {
                 tx.insert_incident(&IncidentRecord {
                     id: new_id(),
                     instance_id: instance.clone(),
@@ -736,14 +863,16 @@ impl Engine {
                     node_id: job.node_id.clone(),
                     job_id: Some(job.id.clone()),
                     kind: "job_failed".into(),
-                    message: format!("job {} of type {} failed with no retries left: {error_message}", job.id, job.job_type),
+                    message: format!(
+                        "job {} of type {} failed with no retries left: {error_message}",
+                        job.id, job.job_type
+                    ),
                     state: "open".into(),
                     created_at: now,
                     resolved_at: None,
                 })
                 .await?;
             }
-        }
         tx.commit().await?;
         Ok(job)
     }
@@ -762,7 +891,9 @@ impl Engine {
         let job = tx.complete_job(job_id, worker, now).await?;
         if let (Some(instance), Some(token)) = (&job.instance_id, job.token) {
             let effects = self
-                .run_on(&mut tx, instance, |run| run.throw_error_from(token, code, variables))
+                .run_on(&mut tx, instance, |run| {
+                    run.throw_error_from(token, code, variables)
+                })
                 .await?;
             self.settle(&mut tx, effects).await?;
         }
@@ -784,7 +915,9 @@ impl Engine {
     ) -> Result<usize, Error> {
         self.check_variables(&variables)?;
         let mut tx = self.inner.store.begin().await?;
-        let (reached, effects) = self.correlate_in(&mut tx, name, correlation_key, variables).await?;
+        let (reached, effects) = self
+            .correlate_in(&mut tx, name, correlation_key, variables)
+            .await?;
         self.settle(&mut tx, effects).await?;
         tx.commit().await?;
         self.after_commit();
@@ -801,15 +934,20 @@ impl Engine {
         let mut reached = 0;
         let mut effects = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for s in tx.find_subscriptions("message", name, correlation_key).await? {
+        for s in tx
+            .find_subscriptions("message", name, correlation_key)
+            .await?
+        {
             // One message reaches an instance once, even if it waits in several places.
             if !seen.insert(s.instance_id.clone()) {
                 continue;
             }
             let vars = variables.clone();
             effects.extend(
-                self.run_on(tx, &s.instance_id, |run| run.trigger(s.token, &s.node_id, vars).map(|_| ()))
-                    .await?,
+                self.run_on(tx, &s.instance_id, |run| {
+                    run.trigger(s.token, &s.node_id, vars).map(|_| ())
+                })
+                .await?,
             );
             reached += 1;
         }
@@ -817,8 +955,14 @@ impl Engine {
             for n in c.process.children(None) {
                 if matches!(&c.process.nodes[n].kind, NodeKind::StartEvent { trigger: Trigger::Message(m), .. } if m.name == name)
                 {
-                    let (outcome, ()) =
-                        self.start_in(tx, &c, variables.clone(), correlation_key.map(str::to_owned), None, Some(n))?;
+                    let (outcome, ()) = self.start_in(
+                        tx,
+                        &c,
+                        variables.clone(),
+                        correlation_key.map(str::to_owned),
+                        None,
+                        Some(n),
+                    )?;
                     tx.apply(&outcome.instance, true, &outcome.write).await?;
                     effects.extend(outcome.effects);
                     reached += 1;
@@ -831,7 +975,13 @@ impl Engine {
     /// Broadcasts a signal.
     pub async fn broadcast_signal(&self, name: &str) -> Result<(), Error> {
         let mut tx = self.inner.store.begin().await?;
-        self.settle(&mut tx, vec![Effect::Signal { name: name.to_owned() }]).await?;
+        self.settle(
+            &mut tx,
+            vec![Effect::Signal {
+                name: name.to_owned(),
+            }],
+        )
+        .await?;
         tx.commit().await?;
         self.after_commit();
         Ok(())
@@ -879,7 +1029,13 @@ impl Engine {
                 let non_interrupting = compiled.process.node_by_id(&node_id).is_some_and(|n| {
                     matches!(
                         compiled.process.nodes[n].kind,
-                        NodeKind::BoundaryEvent { cancel_activity: false, .. } | NodeKind::StartEvent { interrupting: false, .. }
+                        NodeKind::BoundaryEvent {
+                            cancel_activity: false,
+                            ..
+                        } | NodeKind::StartEvent {
+                            interrupting: false,
+                            ..
+                        }
                     )
                 });
                 let mut fired = false;
@@ -895,19 +1051,26 @@ impl Engine {
                     Err(e) => return Err(e),
                 };
                 if fired && repeat && non_interrupting {
-                    tx.insert_job(&next_cycle(&job, now, interval.unwrap_or(0))).await?;
+                    tx.insert_job(&next_cycle(&job, now, interval.unwrap_or(0)))
+                        .await?;
                 }
                 self.settle(&mut tx, effects).await?;
             }
             _ => {
-                let definition_id = job.payload.get("definition_id").and_then(Value::as_str).unwrap_or_default();
+                let definition_id = job
+                    .payload
+                    .get("definition_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 let compiled = self.compiled(definition_id).await?;
                 if let Some(n) = compiled.process.node_by_id(&node_id) {
-                    let (outcome, ()) = self.start_in(&mut tx, &compiled, Map::new(), None, None, Some(n))?;
+                    let (outcome, ()) =
+                        self.start_in(&mut tx, &compiled, Map::new(), None, None, Some(n))?;
                     self.persist_new(&mut tx, outcome, ()).await?;
                 }
                 if repeat {
-                    tx.insert_job(&next_cycle(&job, now, interval.unwrap_or(0))).await?;
+                    tx.insert_job(&next_cycle(&job, now, interval.unwrap_or(0)))
+                        .await?;
                 }
             }
         }
@@ -930,16 +1093,23 @@ impl Engine {
 
     /// Resolves an incident: a failed job gets `retries` (default 1) and goes back to the
     /// queue; a stuck token is executed again.
-    pub async fn resolve_incident(&self, incident_id: &str, retries: Option<i64>) -> Result<(), Error> {
+    pub async fn resolve_incident(
+        &self,
+        incident_id: &str,
+        retries: Option<i64>,
+    ) -> Result<(), Error> {
         let now = self.now();
         let mut tx = self.inner.store.begin().await?;
         let incident = tx.resolve_incident(incident_id, now).await?;
         match (&incident.job_id, incident.token) {
             (Some(job_id), _) => {
-                tx.retry_failed_job(job_id, retries.unwrap_or(1), now).await?;
+                tx.retry_failed_job(job_id, retries.unwrap_or(1), now)
+                    .await?;
             }
             (None, Some(token)) => {
-                let effects = self.run_on(&mut tx, &incident.instance_id, |run| run.resume(token)).await?;
+                let effects = self
+                    .run_on(&mut tx, &incident.instance_id, |run| run.resume(token))
+                    .await?;
                 self.settle(&mut tx, effects).await?;
             }
             (None, None) => {}
@@ -952,14 +1122,19 @@ impl Engine {
 
 fn next_cycle(job: &JobRecord, now: i64, interval: i64) -> JobRecord {
     let mut payload = job.payload.clone();
-    if let Some(Value::Number(n)) = job.payload.get("remaining") {
-        if let (Some(n), Value::Object(m)) = (n.as_i64(), &mut payload) {
+    if let Some(Value::Number(n)) = job.payload.get("remaining")
+        && let (Some(n), Value::Object(m)) = (n.as_i64(), &mut payload) {
             m.insert("remaining".into(), Value::from((n - 1).max(0)));
         }
-    }
     let id = new_id();
     JobRecord {
-        idempotency_key: format!("{}:next:{id}", job.idempotency_key.split(":next:").next().unwrap_or_default()),
+        idempotency_key: format!(
+            "{}:next:{id}",
+            job.idempotency_key
+                .split(":next:")
+                .next()
+                .unwrap_or_default()
+        ),
         id,
         state: "ready".into(),
         attempts: 0,
@@ -980,7 +1155,9 @@ fn is_dmn(xml: &str) -> bool {
 
 /// The namespace of the root element, found without a full parse.
 fn roxmltree_free_root_ns(xml: &str) -> Option<String> {
-    let start = xml.find("<definitions").or_else(|| xml.find(":definitions"))?;
+    let start = xml
+        .find("<definitions")
+        .or_else(|| xml.find(":definitions"))?;
     let rest = &xml[start..];
     let end = rest.find('>')?;
     Some(rest[..end].to_owned())

@@ -56,7 +56,11 @@ const MAX_ROUNDS: usize = 1_000;
 
 /// Deploys `xml` on a fresh temporary SQLite store, starts it with `variables`, drives it
 /// as far as it goes, and reports.
-pub async fn run(xml: &str, variables: Map<String, Value>, options: &HeadlessOptions) -> Result<HeadlessResult, Error> {
+pub async fn run(
+    xml: &str,
+    variables: Map<String, Value>,
+    options: &HeadlessOptions,
+) -> Result<HeadlessResult, Error> {
     let path = std::env::temp_dir().join(format!("flode-run-{}.db", crate::ids::new_id()));
     let url = format!("sqlite://{}", path.display());
     let result = run_on(&url, xml, variables, options).await;
@@ -66,12 +70,22 @@ pub async fn run(xml: &str, variables: Map<String, Value>, options: &HeadlessOpt
     result
 }
 
-async fn run_on(url: &str, xml: &str, variables: Map<String, Value>, options: &HeadlessOptions) -> Result<HeadlessResult, Error> {
+async fn run_on(
+    url: &str,
+    xml: &str,
+    variables: Map<String, Value>,
+    options: &HeadlessOptions,
+) -> Result<HeadlessResult, Error> {
     let store = Store::connect(&StoreOptions::new(url)).await?;
     store.migrate().await?;
     // A fixed start makes traces and timestamps reproducible.
     let clock = ManualClock::new(1_767_225_600_000);
-    let engine = Engine::new(store.clone(), Arc::new(clock.clone()), EngineOptions::default()).await?;
+    let engine = Engine::new(
+        store.clone(),
+        Arc::new(clock.clone()),
+        EngineOptions::default(),
+    )
+    .await?;
     for (name, extra) in &options.extra {
         engine.deploy(name, extra).await?;
     }
@@ -95,26 +109,52 @@ async fn run_on(url: &str, xml: &str, variables: Map<String, Value>, options: &H
 }
 
 /// One round of outside help; false when nothing more can happen.
-async fn advance(engine: &Engine, clock: &ManualClock, options: &HeadlessOptions) -> Result<bool, Error> {
+async fn advance(
+    engine: &Engine,
+    clock: &ManualClock,
+    options: &HeadlessOptions,
+) -> Result<bool, Error> {
     let store = engine.store();
     let mut progressed = false;
     if options.auto_complete_user_tasks {
-        for task in store.user_tasks("created", Page { limit: 1_000, offset: 0 }).await? {
-            engine.complete_user_task(&task.id, Map::new(), Some("bpmn-run".into())).await?;
+        for task in store
+            .user_tasks(
+                "created",
+                Page {
+                    limit: 1_000,
+                    offset: 0,
+                },
+            )
+            .await?
+        {
+            engine
+                .complete_user_task(&task.id, Map::new(), Some("bpmn-run".into()))
+                .await?;
             progressed = true;
         }
     }
     if options.auto_complete_jobs {
         let types: BTreeSet<String> = store
-            .jobs("ready", Page { limit: 1_000, offset: 0 })
+            .jobs(
+                "ready",
+                Page {
+                    limit: 1_000,
+                    offset: 0,
+                },
+            )
             .await?
             .into_iter()
             .filter(|j| j.kind == flode_store::job_kind::TASK)
             .map(|j| j.job_type)
             .collect();
         for job_type in types {
-            for job in engine.activate_jobs(&job_type, "bpmn-run", 1_000, 60_000).await? {
-                engine.complete_job(&job.job.id, Some("bpmn-run"), Map::new()).await?;
+            for job in engine
+                .activate_jobs(&job_type, "bpmn-run", 1_000, 60_000)
+                .await?
+            {
+                engine
+                    .complete_job(&job.job.id, Some("bpmn-run"), Map::new())
+                    .await?;
                 progressed = true;
             }
         }
@@ -127,7 +167,16 @@ async fn advance(engine: &Engine, clock: &ManualClock, options: &HeadlessOptions
     }
     // Only timers of live instances matter; a start-timer alone does not keep us going.
     let active = store
-        .instances(&InstanceFilter { state: Some(InstanceState::Active), ..InstanceFilter::default() }, Page { limit: 1, offset: 0 })
+        .instances(
+            &InstanceFilter {
+                state: Some(InstanceState::Active),
+                ..InstanceFilter::default()
+            },
+            Page {
+                limit: 1,
+                offset: 0,
+            },
+        )
         .await?;
     if active.is_empty() {
         return Ok(false);
@@ -144,17 +193,25 @@ async fn advance(engine: &Engine, clock: &ManualClock, options: &HeadlessOptions
 async fn report(engine: &Engine, instance_id: &str) -> Result<HeadlessResult, Error> {
     let store = engine.store();
     let instance = store.instance(instance_id).await?;
-    let all = store.instances(&InstanceFilter::default(), Page { limit: 10_000, offset: 0 }).await?;
+    let all = store
+        .instances(
+            &InstanceFilter::default(),
+            Page {
+                limit: 10_000,
+                offset: 0,
+            },
+        )
+        .await?;
     // Called instances' steps belong in the trace too: order by completion time, then by
     // instance start, then by order within the instance.
     let mut steps = Vec::new();
     for (order, i) in all.iter().rev().enumerate() {
         for h in store.history(&i.id).await? {
-            if h.state == "completed" {
-                if let (Some(end), Some(seq)) = (h.ended_at, h.end_seq) {
+            // A multi-instance body is bookkeeping; its inner instances are the steps.
+            if h.state == "completed" && h.node_type != "multiInstanceBody"
+                && let (Some(end), Some(seq)) = (h.ended_at, h.end_seq) {
                     steps.push((end, order, seq, h.node_id));
                 }
-            }
         }
     }
     steps.sort();
@@ -162,7 +219,11 @@ async fn report(engine: &Engine, instance_id: &str) -> Result<HeadlessResult, Er
     for i in &all {
         for inc in store.incidents_of(&i.id).await? {
             if inc.state == "open" {
-                incidents.push(HeadlessIncident { node_id: inc.node_id, kind: inc.kind, message: inc.message });
+                incidents.push(HeadlessIncident {
+                    node_id: inc.node_id,
+                    kind: inc.kind,
+                    message: inc.message,
+                });
             }
         }
     }

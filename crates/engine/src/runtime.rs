@@ -12,9 +12,8 @@ use flode_bpmn::model::{
     Expr, FlowIdx, JobTask, Looping, NodeIdx, NodeKind, Text, Throw, Timer, Trigger,
 };
 use flode_store::{
-    HistoryRecord, IncidentRecord, InstanceRecord, InstanceSnapshot, InstanceState,
-    InstanceWrite, JobRecord, SubscriptionRecord, TokenRecord, UserTaskRecord, VariableRecord,
-    job_kind,
+    HistoryRecord, IncidentRecord, InstanceRecord, InstanceSnapshot, InstanceState, InstanceWrite,
+    JobRecord, SubscriptionRecord, TokenRecord, UserTaskRecord, VariableRecord, job_kind,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -219,9 +218,10 @@ impl<'a> Run<'a> {
     ) -> Result<Self, String> {
         let mut run = Self::with(proc, decisions, now, snapshot.instance, false);
         for t in snapshot.tokens {
-            let node = proc.process.node_by_id(&t.node_id).ok_or_else(|| {
-                format!("token {} is at unknown node {}", t.key, t.node_id)
-            })?;
+            let node = proc
+                .process
+                .node_by_id(&t.node_id)
+                .ok_or_else(|| format!("token {} is at unknown node {}", t.key, t.node_id))?;
             let data: TokenData = serde_json::from_value(t.data)
                 .map_err(|e| format!("token {} has unreadable data: {e}", t.key))?;
             let st = match t.state.as_str() {
@@ -298,7 +298,11 @@ impl<'a> Run<'a> {
     // ---- entry points ----------------------------------------------------------------
 
     /// Starts the instance at its none start event (or at `start_node`), with `variables`.
-    pub fn start(&mut self, variables: Map<String, Value>, start_node: Option<NodeIdx>) -> Result<(), String> {
+    pub fn start(
+        &mut self,
+        variables: Map<String, Value>,
+        start_node: Option<NodeIdx>,
+    ) -> Result<(), String> {
         for (name, value) in variables {
             self.set_local(ROOT, name, value);
         }
@@ -309,7 +313,9 @@ impl<'a> Run<'a> {
                 .process
                 .none_start_events(None)
                 .first()
-                .ok_or_else(|| format!("process {} has no none start event", self.proc.process.id))?,
+                .ok_or_else(|| {
+                    format!("process {} has no none start event", self.proc.process.id)
+                })?,
         };
         self.arm_event_subprocesses(None);
         let key = self.new_token(None, start, state::ARRIVING, TokenData::default());
@@ -330,7 +336,10 @@ impl<'a> Run<'a> {
             .get(&key)
             .ok_or_else(|| format!("token {key} is not active in instance {}", self.instance.id))?;
         if token.state != state::WAITING {
-            return Err(format!("token {key} is {} and cannot be completed", token.state));
+            return Err(format!(
+                "token {key} is {} and cannot be completed",
+                token.state
+            ));
         }
         self.completed_by = completed_by;
         self.write.subscriptions_delete.push(key);
@@ -371,7 +380,12 @@ impl<'a> Run<'a> {
     }
 
     /// Throws a BPMN error from a waiting job token (a worker reported a business error).
-    pub fn throw_error_from(&mut self, key: i64, code: &str, variables: Map<String, Value>) -> Result<(), String> {
+    pub fn throw_error_from(
+        &mut self,
+        key: i64,
+        code: &str,
+        variables: Map<String, Value>,
+    ) -> Result<(), String> {
         if !self.tokens.contains_key(&key) {
             return Err(format!("token {key} is not active"));
         }
@@ -404,7 +418,12 @@ impl<'a> Run<'a> {
 
     /// Raises an incident on a token (for failures found outside the run, such as a
     /// called process that is not deployed).
-    pub fn incident(&mut self, key: i64, kind: &'static str, message: String) -> Result<(), String> {
+    pub fn incident(
+        &mut self,
+        key: i64,
+        kind: &'static str,
+        message: String,
+    ) -> Result<(), String> {
         if !self.tokens.contains_key(&key) {
             return Err(format!("token {key} is not active"));
         }
@@ -483,11 +502,13 @@ impl<'a> Run<'a> {
                     // Whatever else is queued stays 'arriving' and resumes with the next run.
                     return;
                 }
-                if self.tokens.get(&key).is_some_and(|t| t.state == state::ARRIVING) {
-                    if let Err(fault) = self.execute(key) {
+                if self
+                    .tokens
+                    .get(&key)
+                    .is_some_and(|t| t.state == state::ARRIVING)
+                    && let Err(fault) = self.execute(key) {
                         self.raise(key, fault);
                     }
-                }
             }
             if !self.fire_inclusive_joins() {
                 break;
@@ -502,8 +523,8 @@ impl<'a> Run<'a> {
         if !resumed {
             self.apply_inputs(key)?;
         }
-        if let Some(looping) = &node.looping {
-            if !self.token(key).data.inner && self.token(key).data.mi.is_none() {
+        if let Some(looping) = &node.looping
+            && !self.token(key).data.inner && self.token(key).data.mi.is_none() {
                 match looping {
                     Looping::MultiInstance(_) => return self.start_multi_instance(key),
                     Looping::Standard(l) => {
@@ -513,13 +534,13 @@ impl<'a> Run<'a> {
                                 None => true,
                             };
                             if !go {
-                                return self.take_outgoing(key);
+                                // While-loop whose condition is false up front: never runs.
+                                return self.leave(key, "skipped");
                             }
                         }
                     }
                 }
             }
-        }
         match &node.kind {
             NodeKind::StartEvent { .. }
             | NodeKind::Task
@@ -527,8 +548,12 @@ impl<'a> Run<'a> {
             | NodeKind::IntermediateCatchEvent {
                 trigger: Trigger::Link(_),
             }
-            | NodeKind::IntermediateThrowEvent { result: Throw::None }
-            | NodeKind::EndEvent { result: Throw::None }
+            | NodeKind::IntermediateThrowEvent {
+                result: Throw::None,
+            }
+            | NodeKind::EndEvent {
+                result: Throw::None,
+            }
             | NodeKind::BoundaryEvent { .. } => self.complete(key),
             NodeKind::IntermediateThrowEvent { result } | NodeKind::EndEvent { result } => {
                 self.throw(key, result)
@@ -555,7 +580,11 @@ impl<'a> Run<'a> {
                     .map_err(|e| Fault::new("decision", e))?;
                 self.set_local(key, rule.result_variable.clone(), value.clone());
                 if node.outputs.is_empty() {
-                    self.set_propagating(self.token(key).parent, rule.result_variable.clone(), value);
+                    self.set_propagating(
+                        self.token(key).parent,
+                        rule.result_variable.clone(),
+                        value,
+                    );
                 }
                 self.complete(key)
             }
@@ -592,7 +621,12 @@ impl<'a> Run<'a> {
                 self.complete(key)
             }
             NodeKind::ReceiveTask { message } => {
-                self.subscribe_message(key, node_idx, &message.name, message.correlation_key.as_ref())?;
+                self.subscribe_message(
+                    key,
+                    node_idx,
+                    &message.name,
+                    message.correlation_key.as_ref(),
+                )?;
                 self.wait(key)
             }
             NodeKind::IntermediateCatchEvent { trigger } => {
@@ -647,7 +681,10 @@ impl<'a> Run<'a> {
                 self.arm_event_subprocesses(Some(key));
                 let starts = self.proc.process.none_start_events(Some(node_idx));
                 if starts.is_empty() {
-                    return Err(Fault::new("model", "the sub-process has no none start event"));
+                    return Err(Fault::new(
+                        "model",
+                        "the sub-process has no none start event",
+                    ));
                 }
                 for s in starts {
                     let child = self.new_token(Some(key), s, state::ARRIVING, TokenData::default());
@@ -709,6 +746,11 @@ impl<'a> Run<'a> {
 
     /// Leaves a node by its outgoing flows (conditions and default honoured).
     fn take_outgoing(&mut self, key: i64) -> Step {
+        self.leave(key, "completed")
+    }
+
+    /// Leaves a node by its outgoing flows, closing its history record as `how`.
+    fn leave(&mut self, key: i64, how: &str) -> Step {
         let node_idx = self.token(key).node;
         let node = &self.proc.process.nodes[node_idx];
         let flows: Vec<FlowIdx> = if node
@@ -720,14 +762,18 @@ impl<'a> Run<'a> {
         } else {
             node.outgoing.clone()
         };
-        self.move_along(key, flows)
+        self.move_along_as(key, flows, how)
     }
 
     /// Ends token `key` and puts a new token on each flow's target; with no flows, the
     /// token is consumed and its scope may complete.
     fn move_along(&mut self, key: i64, flows: Vec<FlowIdx>) -> Step {
+        self.move_along_as(key, flows, "completed")
+    }
+
+    fn move_along_as(&mut self, key: i64, flows: Vec<FlowIdx>, how: &str) -> Step {
         let parent = self.token(key).parent;
-        self.end_token(key, "completed");
+        self.end_token(key, how);
         if flows.is_empty() {
             return self.scope_check(parent);
         }
@@ -768,22 +814,26 @@ impl<'a> Run<'a> {
         self.instance.ended_at = Some(self.now);
         self.write.subscriptions_delete.push(ROOT);
         self.write.jobs_cancel.push(ROOT);
-        if state == InstanceState::Completed {
-            if let (Some(parent), Some(token)) =
-                (self.instance.parent_instance_id.clone(), self.instance.parent_token)
-            {
+        if state == InstanceState::Completed
+            && let (Some(parent), Some(token)) = (
+                self.instance.parent_instance_id.clone(),
+                self.instance.parent_token,
+            ) {
                 self.effects.push(Effect::ChildCompleted {
                     parent_instance_id: parent,
                     parent_token: token,
                     variables: self.vars.get(&ROOT).cloned().unwrap_or_default(),
                 });
             }
-        }
     }
 
     fn choose_exclusive(&mut self, key: i64, node_idx: NodeIdx) -> Result<Option<FlowIdx>, Fault> {
         let node = &self.proc.process.nodes[node_idx];
-        if node.outgoing.len() == 1 && self.proc.process.flows[node.outgoing[0]].condition.is_none() {
+        if node.outgoing.len() == 1
+            && self.proc.process.flows[node.outgoing[0]]
+                .condition
+                .is_none()
+        {
             return Ok(Some(node.outgoing[0]));
         }
         if node.outgoing.is_empty() {
@@ -855,7 +905,6 @@ impl<'a> Run<'a> {
                     && t.parent == parent
                     && t.state == state::JOINING
                     && t.data.via.as_deref() == Some(flow_id.as_str())
-                    && true
             });
             match found {
                 Some((k, _)) if !chosen.contains(k) => chosen.push(*k),
@@ -878,7 +927,10 @@ impl<'a> Run<'a> {
             .iter()
             .filter(|(_, t)| {
                 t.state == state::JOINING
-                    && matches!(self.proc.process.nodes[t.node].kind, NodeKind::InclusiveGateway)
+                    && matches!(
+                        self.proc.process.nodes[t.node].kind,
+                        NodeKind::InclusiveGateway
+                    )
             })
             .map(|(k, t)| (*k, t.node, t.parent))
             .collect();
@@ -899,7 +951,9 @@ impl<'a> Run<'a> {
             let arrived: Vec<i64> = self
                 .tokens
                 .iter()
-                .filter(|(_, t)| t.node == node_idx && t.parent == parent && t.state == state::JOINING)
+                .filter(|(_, t)| {
+                    t.node == node_idx && t.parent == parent && t.state == state::JOINING
+                })
                 .map(|(k, _)| *k)
                 .collect();
             for k in &arrived {
@@ -931,7 +985,11 @@ impl<'a> Run<'a> {
                 continue;
             }
             let node = &nodes[n];
-            stack.extend(node.outgoing.iter().map(|f| self.proc.process.flows[*f].target));
+            stack.extend(
+                node.outgoing
+                    .iter()
+                    .map(|f| self.proc.process.flows[*f].target),
+            );
             // A boundary event may still fire and lead on.
             stack.extend(node.boundary_events.iter().copied());
         }
@@ -983,7 +1041,10 @@ impl<'a> Run<'a> {
                         NodeKind::IntermediateCatchEvent { trigger: Trigger::Link(l) } if l == name)
                 });
                 let target = target.ok_or_else(|| {
-                    Fault::new("model", format!("no link catch event named {name:?} in this scope"))
+                    Fault::new(
+                        "model",
+                        format!("no link catch event named {name:?} in this scope"),
+                    )
                 })?;
                 self.end_token(key, "completed");
                 let next = self.new_token(parent, target, state::ARRIVING, TokenData::default());
@@ -1006,12 +1067,11 @@ impl<'a> Run<'a> {
     /// uncaught error becomes an incident (or goes to the calling instance).
     fn throw_error(&mut self, key: i64, code: Option<String>, from_activity: bool) {
         let matches = |t: &Trigger| matches!(t, Trigger::Error(c) if c.is_none() || *c == code);
-        if from_activity {
-            if let Some(b) = self.find_boundary(key, &matches) {
+        if from_activity
+            && let Some(b) = self.find_boundary(key, &matches) {
                 self.catch_boundary(key, b, true);
                 return;
             }
-        }
         let mut current = key;
         loop {
             let scope = self.token(current).parent;
@@ -1030,9 +1090,10 @@ impl<'a> Run<'a> {
                 None => break,
             }
         }
-        if let (Some(parent), Some(token)) =
-            (self.instance.parent_instance_id.clone(), self.instance.parent_token)
-        {
+        if let (Some(parent), Some(token)) = (
+            self.instance.parent_instance_id.clone(),
+            self.instance.parent_token,
+        ) {
             self.effects.push(Effect::ChildError {
                 parent_instance_id: parent,
                 parent_token: token,
@@ -1049,7 +1110,8 @@ impl<'a> Run<'a> {
     }
 
     fn throw_escalation(&mut self, key: i64, code: Option<String>) {
-        let matches = |t: &Trigger| matches!(t, Trigger::Escalation(c) if c.is_none() || *c == code);
+        let matches =
+            |t: &Trigger| matches!(t, Trigger::Escalation(c) if c.is_none() || *c == code);
         let is_end = matches!(
             self.proc.process.nodes[self.token(key).node].kind,
             NodeKind::EndEvent { .. }
@@ -1089,7 +1151,9 @@ impl<'a> Run<'a> {
 
     fn interrupting(&self, node: NodeIdx) -> bool {
         match &self.proc.process.nodes[node].kind {
-            NodeKind::BoundaryEvent { cancel_activity, .. } => *cancel_activity,
+            NodeKind::BoundaryEvent {
+                cancel_activity, ..
+            } => *cancel_activity,
             NodeKind::StartEvent { interrupting, .. } => *interrupting,
             _ => true,
         }
@@ -1129,7 +1193,13 @@ impl<'a> Run<'a> {
         self.queue.push_back(key);
     }
 
-    fn start_event_subprocess(&mut self, scope: Option<i64>, es: NodeIdx, start: NodeIdx, interrupting: bool) {
+    fn start_event_subprocess(
+        &mut self,
+        scope: Option<i64>,
+        es: NodeIdx,
+        start: NodeIdx,
+        interrupting: bool,
+    ) {
         if interrupting {
             let children: Vec<i64> = self
                 .tokens
@@ -1149,7 +1219,12 @@ impl<'a> Run<'a> {
     }
 
     /// Handles an external trigger; returns whether anything fired.
-    fn fire(&mut self, key: i64, node: NodeIdx, variables: Map<String, Value>) -> Result<bool, Fault> {
+    fn fire(
+        &mut self,
+        key: i64,
+        node: NodeIdx,
+        variables: Map<String, Value>,
+    ) -> Result<bool, Fault> {
         let p = &self.proc.process;
         if key == ROOT {
             // Event sub-process start at process level.
@@ -1167,7 +1242,11 @@ impl<'a> Run<'a> {
             return Ok(true);
         }
         match &p.nodes[node].kind {
-            NodeKind::BoundaryEvent { attached_to, cancel_activity, .. } if *attached_to == tnode => {
+            NodeKind::BoundaryEvent {
+                attached_to,
+                cancel_activity,
+                ..
+            } if *attached_to == tnode => {
                 let cancel = *cancel_activity;
                 for (name, value) in variables {
                     self.set_propagating(parent, name, value);
@@ -1175,7 +1254,9 @@ impl<'a> Run<'a> {
                 self.catch_boundary(key, node, cancel);
                 Ok(true)
             }
-            NodeKind::StartEvent { .. } if p.nodes[node].scope.and_then(|es| p.nodes[es].scope) == Some(tnode) => {
+            NodeKind::StartEvent { .. }
+                if p.nodes[node].scope.and_then(|es| p.nodes[es].scope) == Some(tnode) =>
+            {
                 self.fire_event_subprocess(Some(key), node, variables)
             }
             _ if matches!(p.nodes[tnode].kind, NodeKind::EventBasedGateway) => {
@@ -1248,7 +1329,12 @@ impl<'a> Run<'a> {
                     ));
                 }
             },
-            (None, None) => return Err(Fault::new("model", "multi-instance without collection or cardinality")),
+            (None, None) => {
+                return Err(Fault::new(
+                    "model",
+                    "multi-instance without collection or cardinality",
+                ));
+            }
         };
         let sequential = mi.sequential;
         {
@@ -1305,19 +1391,22 @@ impl<'a> Run<'a> {
 
     /// One inner instance finished.
     fn inner_done(&mut self, key: i64) -> Step {
-        let body = self.token(key).parent.ok_or_else(|| Fault::new("model", "inner instance without body"))?;
+        let body = self
+            .token(key)
+            .parent
+            .ok_or_else(|| Fault::new("model", "inner instance without body"))?;
         let node = self.token(key).node;
         let Some(Looping::MultiInstance(mi)) = &self.proc.process.nodes[node].looping else {
-            return Err(Fault::new("model", "inner instance of an activity without multi-instance"));
+            return Err(Fault::new(
+                "model",
+                "inner instance of an activity without multi-instance",
+            ));
         };
         let output = match &mi.output_element {
             Some(e) => Some(self.eval(key, e)?),
             None => None,
         };
-        let completion = match &mi.completion_condition {
-            Some(c) => Some(c.clone()),
-            None => None,
-        };
+        let completion = mi.completion_condition.clone();
         self.end_token(key, "completed");
         let (done, all_started) = {
             let Some(state) = self.tok_mut(body).data.mi.as_mut() else {
@@ -1354,8 +1443,8 @@ impl<'a> Run<'a> {
 
     fn finish_multi_instance(&mut self, body: i64) -> Step {
         let node = self.token(body).node;
-        if let Some(Looping::MultiInstance(mi)) = &self.proc.process.nodes[node].looping {
-            if let Some(out) = &mi.output_collection {
+        if let Some(Looping::MultiInstance(mi)) = &self.proc.process.nodes[node].looping
+            && let Some(out) = &mi.output_collection {
                 let outputs = self
                     .token(body)
                     .data
@@ -1365,7 +1454,6 @@ impl<'a> Run<'a> {
                     .unwrap_or_default();
                 self.set_propagating(self.token(body).parent, out.clone(), Value::Array(outputs));
             }
-        }
         self.write.subscriptions_delete.push(body);
         self.write.jobs_cancel.push(body);
         self.take_outgoing(body)
@@ -1392,18 +1480,23 @@ impl<'a> Run<'a> {
         let p = &self.proc.process;
         let starts: Vec<NodeIdx> = p
             .children(scope_node)
-            .filter(|&n| matches!(p.nodes[n].kind, NodeKind::SubProcess { triggered_by_event: true }))
+            .filter(|&n| {
+                matches!(
+                    p.nodes[n].kind,
+                    NodeKind::SubProcess {
+                        triggered_by_event: true
+                    }
+                )
+            })
             .flat_map(|es| p.children(Some(es)).collect::<Vec<_>>())
             .filter(|&s| matches!(p.nodes[s].kind, NodeKind::StartEvent { .. }))
             .collect();
         for s in starts {
-            if let NodeKind::StartEvent { trigger, .. } = &self.proc.process.nodes[s].kind {
-                if let Err(fault) = self.arm(scope.unwrap_or(ROOT), s, trigger) {
-                    if let Some(k) = scope {
+            if let NodeKind::StartEvent { trigger, .. } = &self.proc.process.nodes[s].kind
+                && let Err(fault) = self.arm(scope.unwrap_or(ROOT), s, trigger)
+                    && let Some(k) = scope {
                         self.raise(k, fault);
                     }
-                }
-            }
         }
     }
 
@@ -1411,7 +1504,9 @@ impl<'a> Run<'a> {
     fn arm(&mut self, key: i64, node: NodeIdx, trigger: &Trigger) -> Step {
         match trigger {
             Trigger::Timer(t) => self.arm_timer(key, node, t),
-            Trigger::Message(m) => self.subscribe_message(key, node, &m.name, m.correlation_key.as_ref()),
+            Trigger::Message(m) => {
+                self.subscribe_message(key, node, &m.name, m.correlation_key.as_ref())
+            }
             Trigger::Signal(name) => {
                 self.write.subscriptions_insert.push(SubscriptionRecord {
                     id: new_id(),
@@ -1432,15 +1527,22 @@ impl<'a> Run<'a> {
     fn arm_timer(&mut self, key: i64, node: NodeIdx, t: &Timer) -> Step {
         let bad = |e: String| Fault::new("expression", e);
         let spec = match t {
-            Timer::Duration(d) => TimerSpec::After(timer::parse_duration_ms(&self.text(key, d)?).map_err(bad)?),
-            Timer::Date(d) => TimerSpec::At(timer::parse_date_ms(&self.text(key, d)?).map_err(bad)?),
+            Timer::Duration(d) => {
+                TimerSpec::After(timer::parse_duration_ms(&self.text(key, d)?).map_err(bad)?)
+            }
+            Timer::Date(d) => {
+                TimerSpec::At(timer::parse_date_ms(&self.text(key, d)?).map_err(bad)?)
+            }
             Timer::Cycle(c) => timer::parse_cycle(&self.text(key, c)?).map_err(bad)?,
         };
         // A cycle's later firings are armed by the service from the fired job's payload.
         let (due, payload) = match spec {
             TimerSpec::After(ms) => (self.now + ms, serde_json::json!({})),
             TimerSpec::At(at) => (at, serde_json::json!({})),
-            TimerSpec::Cycle { repetitions, interval } => (
+            TimerSpec::Cycle {
+                repetitions,
+                interval,
+            } => (
                 self.now + interval,
                 serde_json::json!({ "interval": interval, "remaining": repetitions.map(|r| r.saturating_sub(1)) }),
             ),
@@ -1473,12 +1575,21 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
-    fn subscribe_message(&mut self, key: i64, node: NodeIdx, name: &str, correlation: Option<&Expr>) -> Step {
+    fn subscribe_message(
+        &mut self,
+        key: i64,
+        node: NodeIdx,
+        name: &str,
+        correlation: Option<&Expr>,
+    ) -> Step {
         let correlation_key = match correlation {
             Some(e) => Some(match self.eval(key, e)? {
                 Value::String(s) => s,
                 Value::Null => {
-                    return Err(Fault::new("expression", "the message correlation key is null"));
+                    return Err(Fault::new(
+                        "expression",
+                        "the message correlation key is null",
+                    ));
                 }
                 other => other.to_string(),
             }),
@@ -1560,12 +1671,27 @@ impl<'a> Run<'a> {
         k
     }
 
-    fn new_token(&mut self, parent: Option<i64>, node: NodeIdx, st: &'static str, data: TokenData) -> i64 {
+    fn new_token(
+        &mut self,
+        parent: Option<i64>,
+        node: NodeIdx,
+        st: &'static str,
+        data: TokenData,
+    ) -> i64 {
         let key = self.alloc();
-        self.tokens.insert(key, Token { parent, node, state: st, data });
+        self.tokens.insert(
+            key,
+            Token {
+                parent,
+                node,
+                state: st,
+                data,
+            },
+        );
         self.dirty.insert(key);
         let n = &self.proc.process.nodes[node];
-        self.history_new.insert(key, self.write.history_insert.len());
+        self.history_new
+            .insert(key, self.write.history_insert.len());
         self.write.history_insert.push(HistoryRecord {
             token: key,
             node_id: n.id.clone(),
@@ -1608,8 +1734,16 @@ impl<'a> Run<'a> {
                 });
             }
         }
-        if matches!(self.proc.process.nodes[token.node].kind, NodeKind::UserTask(_)) && token.state == state::WAITING {
-            let by = if how == "completed" { self.completed_by.clone() } else { None };
+        if matches!(
+            self.proc.process.nodes[token.node].kind,
+            NodeKind::UserTask(_)
+        ) && token.state == state::WAITING
+        {
+            let by = if how == "completed" {
+                self.completed_by.clone()
+            } else {
+                None
+            };
             self.write.user_tasks_end.push((key, how.to_owned(), by));
         }
         if token.state == state::INCIDENT {
@@ -1734,7 +1868,9 @@ impl<'a> Run<'a> {
     /// Variables a worker or person completed a task with: local when the activity maps
     /// outputs, else propagated.
     fn accept_result(&mut self, key: i64, variables: Map<String, Value>) {
-        let has_outputs = !self.proc.process.nodes[self.token(key).node].outputs.is_empty();
+        let has_outputs = !self.proc.process.nodes[self.token(key).node]
+            .outputs
+            .is_empty();
         let parent = self.token(key).parent;
         for (name, value) in variables {
             if has_outputs {
@@ -1777,20 +1913,24 @@ impl<'a> Run<'a> {
     }
 
     fn eval_in(&self, scope: Option<i64>, _key: i64, e: &Expr) -> Result<Value, Fault> {
-        let compiled = self
-            .proc
-            .expr(e)
-            .ok_or_else(|| Fault::new("expression", format!("expression {:?} was not compiled", e.0)))?;
+        let compiled = self.proc.expr(e).ok_or_else(|| {
+            Fault::new(
+                "expression",
+                format!("expression {:?} was not compiled", e.0),
+            )
+        })?;
         compiled
             .evaluate(&self.visible(scope))
             .map_err(|err| Fault::new("expression", err.to_string()))
     }
 
     fn condition(&self, key: i64, e: &Expr) -> Result<bool, Fault> {
-        let compiled = self
-            .proc
-            .expr(e)
-            .ok_or_else(|| Fault::new("expression", format!("expression {:?} was not compiled", e.0)))?;
+        let compiled = self.proc.expr(e).ok_or_else(|| {
+            Fault::new(
+                "expression",
+                format!("expression {:?} was not compiled", e.0),
+            )
+        })?;
         compiled
             .evaluate_condition(&self.visible(Some(key)))
             .map_err(|err| Fault::new("expression", err.to_string()))
@@ -1801,7 +1941,10 @@ impl<'a> Run<'a> {
             Text::Literal(s) => Ok(s.clone()),
             Text::Feel(e) => match self.eval(key, e)? {
                 Value::String(s) => Ok(s),
-                Value::Null => Err(Fault::new("expression", format!("{:?} evaluated to null", e.0))),
+                Value::Null => Err(Fault::new(
+                    "expression",
+                    format!("{:?} evaluated to null", e.0),
+                )),
                 other => Ok(other.to_string()),
             },
         }
@@ -1831,7 +1974,9 @@ pub fn node_type(kind: &NodeKind, mi_body: bool) -> &'static str {
         NodeKind::SendTask { .. } => "sendTask",
         NodeKind::ScriptTask(_) => "scriptTask",
         NodeKind::BusinessRuleTask(_) => "businessRuleTask",
-        NodeKind::SubProcess { triggered_by_event: true } => "eventSubProcess",
+        NodeKind::SubProcess {
+            triggered_by_event: true,
+        } => "eventSubProcess",
         NodeKind::SubProcess { .. } => "subProcess",
         NodeKind::CallActivity { .. } => "callActivity",
         NodeKind::ExclusiveGateway => "exclusiveGateway",

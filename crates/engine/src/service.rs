@@ -46,7 +46,11 @@ impl ServiceHandle {
 /// Starts the timer and lease loops.
 pub fn spawn(engine: Engine, options: ServiceOptions) -> ServiceHandle {
     let (stop, stopped) = watch::channel(false);
-    let timers = tokio::spawn(timer_loop(engine.clone(), options.timer_poll, stopped.clone()));
+    let timers = tokio::spawn(timer_loop(
+        engine.clone(),
+        options.timer_poll,
+        stopped.clone(),
+    ));
     let leases = tokio::spawn(lease_loop(engine, options.lease_sweep, stopped));
     ServiceHandle {
         stop,
@@ -70,7 +74,9 @@ async fn timer_loop(engine: Engine, poll: Duration, mut stop: watch::Receiver<bo
             continue;
         }
         let sleep = match engine.next_timer_due().await {
-            Ok(Some(due)) => Duration::from_millis((due - engine.now()).clamp(0, poll.as_millis() as i64) as u64),
+            Ok(Some(due)) => {
+                Duration::from_millis((due - engine.now()).clamp(0, poll.as_millis() as i64) as u64)
+            }
             _ => poll,
         };
         tokio::select! {

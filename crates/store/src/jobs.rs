@@ -99,7 +99,9 @@ impl Store {
         if done.rows_affected() == 1 {
             Ok(())
         } else {
-            Err(Error::Conflict(format!("job {id} is not leased to {owner}")))
+            Err(Error::Conflict(format!(
+                "job {id} is not leased to {owner}"
+            )))
         }
     }
 
@@ -131,10 +133,11 @@ impl Store {
 
     /// The earliest due time of a ready job of this kind, for sleeping until then.
     pub async fn next_due(&self, kind: &str) -> Result<Option<i64>, Error> {
-        let row = sqlx::query("SELECT MIN(due_at) AS due FROM jobs WHERE state = 'ready' AND kind = $1")
-            .bind(kind)
-            .fetch_one(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT MIN(due_at) AS due FROM jobs WHERE state = 'ready' AND kind = $1")
+                .bind(kind)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(row.try_get("due")?)
     }
 }
@@ -191,14 +194,16 @@ impl Tx {
 
     /// A job by id.
     pub async fn job(&mut self, id: &str) -> Result<JobRecord, Error> {
-        let row = sqlx::query(AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&mut *self.inner)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                what: "job",
-                id: id.to_owned(),
-            })?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *self.inner)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: "job",
+            id: id.to_owned(),
+        })?;
         decode_job(&row)
     }
 
@@ -268,7 +273,12 @@ impl Tx {
 
     /// Puts a failed job back in the queue with new retries (resolving its incident is the
     /// caller's part).
-    pub async fn retry_failed_job(&mut self, id: &str, retries: i64, now: i64) -> Result<JobRecord, Error> {
+    pub async fn retry_failed_job(
+        &mut self,
+        id: &str,
+        retries: i64,
+        now: i64,
+    ) -> Result<JobRecord, Error> {
         let sql = format!(
             "UPDATE jobs SET state = 'ready', retries = $1, due_at = $2, updated_at = $2 WHERE id = $3 AND state = 'failed' RETURNING {JOB_COLUMNS}"
         );

@@ -14,9 +14,9 @@ mod sql;
 mod tx;
 
 pub use error::Error;
+pub use jobs::Claim;
 pub use queries::{InstanceFilter, InstanceSummary, JobSummary, Page, Stats};
 pub use records::*;
-pub use jobs::Claim;
 pub use tx::Tx;
 
 use std::str::FromStr;

@@ -416,14 +416,16 @@ impl Tx {
 
     /// A user task by id.
     pub async fn user_task(&mut self, id: &str) -> Result<UserTaskRecord, Error> {
-        let row = sqlx::query(AssertSqlSafe(format!("SELECT {USER_TASK_COLUMNS} FROM user_tasks WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&mut *self.inner)
-            .await?
-            .ok_or_else(|| Error::NotFound {
-                what: "user task",
-                id: id.to_owned(),
-            })?;
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {USER_TASK_COLUMNS} FROM user_tasks WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&mut *self.inner)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: "user task",
+            id: id.to_owned(),
+        })?;
         decode_user_task(&row)
     }
 
@@ -481,19 +483,21 @@ pub(crate) async fn load_variables<'e, E>(
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    sqlx::query("SELECT scope, name, value FROM variables WHERE instance_id = $1 ORDER BY scope, name")
-        .bind(instance_id)
-        .fetch_all(executor)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(VariableRecord {
-                scope: r.try_get("scope")?,
-                name: r.try_get("name")?,
-                value: parse_json("variables.value", &r.try_get::<String, _>("value")?)?,
-            })
+    sqlx::query(
+        "SELECT scope, name, value FROM variables WHERE instance_id = $1 ORDER BY scope, name",
+    )
+    .bind(instance_id)
+    .fetch_all(executor)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(VariableRecord {
+            scope: r.try_get("scope")?,
+            name: r.try_get("name")?,
+            value: parse_json("variables.value", &r.try_get::<String, _>("value")?)?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 pub(crate) const USER_TASK_COLUMNS: &str = "id, instance_id, token, node_id, name, assignee, candidate_groups, form_key, due_at, state, created_at, ended_at, completed_by";

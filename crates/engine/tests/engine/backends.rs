@@ -21,14 +21,19 @@ impl Drop for TestDb {
         if let Some((admin, db)) = self.pg_drop.take() {
             // Best effort; a leftover test database is harmless and visibly named.
             let _ = std::process::Command::new("psql")
-                .args([admin.as_str(), "-qc", &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")])
+                .args([
+                    admin.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                ])
                 .output();
         }
     }
 }
 
 fn pg_admin_url() -> String {
-    std::env::var("FLODE_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("FLODE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn pg_required() -> bool {
@@ -39,20 +44,37 @@ fn pg_required() -> bool {
 pub(crate) async fn databases() -> Vec<TestDb> {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("flode.db").display());
-    let mut dbs = vec![TestDb { name: "sqlite", url, _dir: Some(dir), pg_drop: None }];
+    let mut dbs = vec![TestDb {
+        name: "sqlite",
+        url,
+        _dir: Some(dir),
+        pg_drop: None,
+    }];
     let admin = pg_admin_url();
     let db = format!("flode_test_{}", uuid::Uuid::new_v4().simple());
     let created = match sqlx_connect_and_create(&admin, &db).await {
         Ok(()) => true,
-        Err(e) if pg_required() => panic!("PostgreSQL is required (CI) but not usable at {admin}: {e}"),
+        Err(e) if pg_required() => {
+            panic!("PostgreSQL is required (CI) but not usable at {admin}: {e}")
+        }
         Err(e) => {
-            eprintln!("WARNING: PostgreSQL not reachable at {admin} ({e}); running this test on SQLite only");
+            eprintln!(
+                "WARNING: PostgreSQL not reachable at {admin} ({e}); running this test on SQLite only"
+            );
             false
         }
     };
     if created {
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
-        dbs.push(TestDb { name: "postgres", url: format!("{base}/{db}"), _dir: None, pg_drop: Some((admin, db)) });
+        let base = admin
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .unwrap_or(admin.clone());
+        dbs.push(TestDb {
+            name: "postgres",
+            url: format!("{base}/{db}"),
+            _dir: None,
+            pg_drop: Some((admin, db)),
+        });
     }
     dbs
 }
@@ -72,12 +94,21 @@ async fn sqlx_connect_and_create(admin: &str, db: &str) -> Result<(), String> {
 
 /// A migrated store and an engine with a manual clock.
 pub(crate) async fn engine(db: &TestDb) -> (Engine, ManualClock) {
-    let store = Store::connect(&StoreOptions::new(&db.url)).await.expect("connect");
+    let store = Store::connect(&StoreOptions::new(&db.url))
+        .await
+        .expect("connect");
     store.migrate().await.expect("migrate");
     let clock = ManualClock::new(EPOCH);
-    let engine = Engine::new(store, Arc::new(clock.clone()), EngineOptions { node_name: "test-node".into(), ..EngineOptions::default() })
-        .await
-        .expect("engine");
+    let engine = Engine::new(
+        store,
+        Arc::new(clock.clone()),
+        EngineOptions {
+            node_name: "test-node".into(),
+            ..EngineOptions::default()
+        },
+    )
+    .await
+    .expect("engine");
     (engine, clock)
 }
 

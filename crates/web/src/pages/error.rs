@@ -1,0 +1,141 @@
+//! Error pages. User errors on forms re-render the form instead (see each page); these
+//! are for what a form cannot show: a missing record, a changed state, a server failure.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::layout::{Layout, Section};
+
+/// The cause of a failed page, left in the response for [`crate::report`] to log.
+#[derive(Debug, Clone)]
+pub(crate) struct PageFailure(pub(crate) String);
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub(crate) enum PageError {
+    /// The record in the path does not exist.
+    NotFound,
+    /// The request makes no sense (a malformed form post).
+    BadRequest(String),
+    /// The state changed underneath (task already completed, …).
+    Conflict(String),
+    /// A server failure; logged with the request id, never shown.
+    Internal(String),
+}
+
+impl From<flode_engine::Error> for PageError {
+    fn from(e: flode_engine::Error) -> Self {
+        use flode_engine::Error as E;
+        match e {
+            E::NotFound { .. } => Self::NotFound,
+            E::BadRequest(m) => Self::BadRequest(m),
+            E::Invalid { problems } => Self::BadRequest(problems.join("; ")),
+            E::Conflict(m) => Self::Conflict(m),
+            e @ (E::Internal(_) | E::Store(_)) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<flode_store::Error> for PageError {
+    fn from(e: flode_store::Error) -> Self {
+        flode_engine::Error::from(e).into()
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(e: askama::Error) -> Self {
+        Self::Internal(format!("template: {e}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: &'static str,
+    message: String,
+    detail: Option<String>,
+    correlation_id: Option<String>,
+}
+
+fn page(
+    status: StatusCode,
+    heading: &'static str,
+    message: impl Into<String>,
+    detail: Option<String>,
+    correlation_id: Option<String>,
+) -> Response {
+    let page = ErrorPage {
+        layout: Layout::new(heading, Section::None),
+        heading,
+        message: message.into(),
+        detail,
+        correlation_id,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        // The error page itself failed: plain text still tells the person something.
+        Err(_) => (status, heading).into_response(),
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::NotFound => not_found_page(),
+            Self::BadRequest(detail) => page(
+                StatusCode::BAD_REQUEST,
+                "Felaktig begäran",
+                "Begäran kunde inte tolkas. Gå tillbaka och försök igen.",
+                Some(detail),
+                None,
+            ),
+            Self::Conflict(detail) => page(
+                StatusCode::CONFLICT,
+                "Ändringen kunde inte göras",
+                "Läget har ändrats sedan sidan visades. Ladda om sidan och försök igen.",
+                Some(detail),
+                None,
+            ),
+            Self::Internal(cause) => {
+                let mut response = internal_error_page(None);
+                response.extensions_mut().insert(PageFailure(cause));
+                response
+            }
+        }
+    }
+}
+
+/// 404 page.
+pub(crate) fn not_found_page() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "Sidan hittades inte",
+        "Kontrollera adressen. Det du letar efter kan ha tagits bort.",
+        None,
+        None,
+    )
+}
+
+/// 403 page for a cross-site form post.
+pub(crate) fn forbidden_page() -> Response {
+    page(
+        StatusCode::FORBIDDEN,
+        "Åtgärden är inte tillåten",
+        "Formuläret skickades från en annan webbplats. Öppna flode direkt och försök igen.",
+        None,
+        None,
+    )
+}
+
+/// 500 page, with the request id to quote when reporting it.
+pub(crate) fn internal_error_page(correlation_id: Option<&str>) -> Response {
+    page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Något gick fel",
+        "Tjänsten kunde inte visa sidan. Försök igen om en stund.",
+        None,
+        correlation_id.map(str::to_owned),
+    )
+}

@@ -1,0 +1,77 @@
+//! Form handling for the pages: field errors, the form extractor and JSON variables.
+
+use axum::Form;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::error::PageError;
+
+/// One invalid field: `field` is the input's id, which the error summary links to.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldError {
+    pub(crate) field: String,
+    pub(crate) message: String,
+}
+
+impl FieldError {
+    pub(crate) fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The first error message for a field, for the message under the input.
+pub(crate) fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+}
+
+/// `axum::Form`, rejecting with an HTML error page.
+#[derive(Debug)]
+pub(crate) struct PageForm<T>(pub(crate) T);
+
+impl<S, T> FromRequest<S> for PageForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Form::<T>::from_request(req, state).await {
+            Ok(Form(v)) => Ok(Self(v)),
+            Err(e) => Err(PageError::BadRequest(e.body_text())),
+        }
+    }
+}
+
+/// Parses a variables textarea: empty means none; otherwise a JSON object.
+pub(crate) fn parse_variables(text: &str) -> Result<Map<String, Value>, String> {
+    if text.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(r#"Variablerna måste vara ett JSON-objekt, till exempel {"belopp": 100}"#.to_owned()),
+        Err(e) => Err(format!(
+            "Variablerna är inte giltig JSON (rad {}, kolumn {})",
+            e.line(),
+            e.column()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables() {
+        assert_eq!(parse_variables("  ").map(|m| m.len()), Ok(0));
+        assert_eq!(parse_variables(r#"{"a": 1}"#).map(|m| m.len()), Ok(1));
+        assert!(parse_variables("[1]").is_err_and(|e| e.contains("JSON-objekt")));
+        assert!(parse_variables("{").is_err_and(|e| e.contains("rad 1")));
+    }
+}
