@@ -85,6 +85,8 @@ struct Inner {
     latest: RwLock<HashMap<String, Arc<CompiledProcess>>>,
     /// Latest DMN decision models by decision id and name.
     decisions: RwLock<HashMap<String, Arc<DecisionModel>>>,
+    /// Definition count when the caches were last loaded (see `begin`).
+    generation: std::sync::atomic::AtomicI64,
     /// Woken when jobs are created by this node.
     jobs_created: Notify,
     /// Woken when timers are created by this node.
@@ -133,12 +135,21 @@ impl Engine {
                 compiled: RwLock::default(),
                 latest: RwLock::default(),
                 decisions: RwLock::default(),
+                generation: std::sync::atomic::AtomicI64::new(-1),
                 jobs_created: Notify::new(),
                 timers_created: Notify::new(),
             }),
         };
+        engine.reload_definitions().await?;
+        Ok(engine)
+    }
+
+    /// Loads the latest version of every deployed model into the caches.
+    async fn reload_definitions(&self) -> Result<(), Error> {
+        let all = self.inner.store.definitions().await?;
+        let count = all.len() as i64;
         let mut latest: HashMap<(&'static str, String), DefinitionRecord> = HashMap::new();
-        for d in engine.inner.store.definitions().await? {
+        for d in all {
             let k = (d.kind.as_str(), d.key.clone());
             if latest.get(&k).is_none_or(|cur| cur.version < d.version) {
                 latest.insert(k, d);
@@ -147,18 +158,35 @@ impl Engine {
         for d in latest.into_values() {
             match d.kind {
                 DefinitionKind::Bpmn => {
-                    let compiled = engine.compiled(&d.id).await?;
-                    engine
-                        .inner
+                    let compiled = self.compiled(&d.id).await?;
+                    self.inner
                         .latest
                         .write()
                         .map_err(lock_err)?
                         .insert(d.key.clone(), compiled);
                 }
-                DefinitionKind::Dmn => engine.cache_decisions(&d.source)?,
+                DefinitionKind::Dmn => self.cache_decisions(&d.source)?,
             }
         }
-        Ok(engine)
+        self.inner
+            .generation
+            .store(count, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Begins a transaction, first catching up with deployments made by other nodes.
+    async fn begin(&self) -> Result<Tx, Error> {
+        let mut tx = self.inner.store.begin().await?;
+        let count = tx.definition_count().await?;
+        if count
+            != self
+                .inner
+                .generation
+                .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            self.reload_definitions().await?;
+        }
+        Ok(tx)
     }
 
     /// The store.
@@ -213,7 +241,7 @@ impl Engine {
         }
         let hash = sha256_hex(xml);
         let now = self.now();
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         let mut deployed = Vec::new();
         let mut compiled_all = Vec::new();
         let mut problems = Vec::new();
@@ -286,7 +314,7 @@ impl Engine {
         })?;
         let key = dmn_key(xml).unwrap_or_else(|| resource_name.to_owned());
         let hash = sha256_hex(xml);
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         let latest = tx.latest_definition(DefinitionKind::Dmn, &key).await?;
         let deployed = match latest {
             Some(l) if l.hash == hash => Deployed {
@@ -528,8 +556,8 @@ impl Engine {
         business_key: Option<String>,
     ) -> Result<InstanceRecord, Error> {
         self.check_variables(&variables)?;
+        let mut tx = self.begin().await?;
         let compiled = self.latest(process_key)?;
-        let mut tx = self.inner.store.begin().await?;
         let (instance, effects) =
             self.start_in(&mut tx, &compiled, variables, business_key, None, None)?;
         let instance = self.persist_new(&mut tx, instance, effects).await?;
@@ -708,7 +736,7 @@ impl Engine {
 
     /// Cancels an active instance.
     pub async fn cancel_instance(&self, instance_id: &str) -> Result<(), Error> {
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         let effects = self
             .run_on(&mut tx, instance_id, |run| {
                 run.cancel();
@@ -730,7 +758,7 @@ impl Engine {
         user: Option<String>,
     ) -> Result<(), Error> {
         self.check_variables(&variables)?;
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         let task = tx.user_task(task_id).await?;
         if task.state != "created" {
             return Err(Error::Conflict(format!(
@@ -817,7 +845,7 @@ impl Engine {
     ) -> Result<(), Error> {
         self.check_variables(&variables)?;
         let now = self.now();
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         let job = tx.complete_job(job_id, worker, now).await?;
         if let (Some(instance), Some(token)) = (&job.instance_id, job.token) {
             let effects = self
@@ -843,7 +871,7 @@ impl Engine {
         backoff_ms: i64,
     ) -> Result<JobRecord, Error> {
         let now = self.now();
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         let job = tx
             .fail_job(
                 job_id,
@@ -855,24 +883,25 @@ impl Engine {
             )
             .await?;
         if job.state == "failed"
-            && let Some(instance) = &job.instance_id {
-                tx.insert_incident(&IncidentRecord {
-                    id: new_id(),
-                    instance_id: instance.clone(),
-                    token: job.token,
-                    node_id: job.node_id.clone(),
-                    job_id: Some(job.id.clone()),
-                    kind: "job_failed".into(),
-                    message: format!(
-                        "job {} of type {} failed with no retries left: {error_message}",
-                        job.id, job.job_type
-                    ),
-                    state: "open".into(),
-                    created_at: now,
-                    resolved_at: None,
-                })
-                .await?;
-            }
+            && let Some(instance) = &job.instance_id
+        {
+            tx.insert_incident(&IncidentRecord {
+                id: new_id(),
+                instance_id: instance.clone(),
+                token: job.token,
+                node_id: job.node_id.clone(),
+                job_id: Some(job.id.clone()),
+                kind: "job_failed".into(),
+                message: format!(
+                    "job {} of type {} failed with no retries left: {error_message}",
+                    job.id, job.job_type
+                ),
+                state: "open".into(),
+                created_at: now,
+                resolved_at: None,
+            })
+            .await?;
+        }
         tx.commit().await?;
         Ok(job)
     }
@@ -887,7 +916,7 @@ impl Engine {
     ) -> Result<(), Error> {
         self.check_variables(&variables)?;
         let now = self.now();
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         let job = tx.complete_job(job_id, worker, now).await?;
         if let (Some(instance), Some(token)) = (&job.instance_id, job.token) {
             let effects = self
@@ -914,7 +943,7 @@ impl Engine {
         variables: Map<String, Value>,
     ) -> Result<usize, Error> {
         self.check_variables(&variables)?;
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         let (reached, effects) = self
             .correlate_in(&mut tx, name, correlation_key, variables)
             .await?;
@@ -974,7 +1003,7 @@ impl Engine {
 
     /// Broadcasts a signal.
     pub async fn broadcast_signal(&self, name: &str) -> Result<(), Error> {
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         self.settle(
             &mut tx,
             vec![Effect::Signal {
@@ -1011,7 +1040,7 @@ impl Engine {
 
     async fn fire_timer(&self, job: JobRecord, owner: &str) -> Result<(), Error> {
         let now = self.now();
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         match tx.complete_job(&job.id, Some(owner), now).await {
             Ok(_) => {}
             // Cancelled meanwhile (its activity completed): nothing to fire.
@@ -1099,7 +1128,7 @@ impl Engine {
         retries: Option<i64>,
     ) -> Result<(), Error> {
         let now = self.now();
-        let mut tx = self.inner.store.begin().await?;
+        let mut tx = self.begin().await?;
         let incident = tx.resolve_incident(incident_id, now).await?;
         match (&incident.job_id, incident.token) {
             (Some(job_id), _) => {
@@ -1123,9 +1152,10 @@ impl Engine {
 fn next_cycle(job: &JobRecord, now: i64, interval: i64) -> JobRecord {
     let mut payload = job.payload.clone();
     if let Some(Value::Number(n)) = job.payload.get("remaining")
-        && let (Some(n), Value::Object(m)) = (n.as_i64(), &mut payload) {
-            m.insert("remaining".into(), Value::from((n - 1).max(0)));
-        }
+        && let (Some(n), Value::Object(m)) = (n.as_i64(), &mut payload)
+    {
+        m.insert("remaining".into(), Value::from((n - 1).max(0)));
+    }
     let id = new_id();
     JobRecord {
         idempotency_key: format!(

@@ -208,10 +208,12 @@ async fn report(engine: &Engine, instance_id: &str) -> Result<HeadlessResult, Er
     for (order, i) in all.iter().rev().enumerate() {
         for h in store.history(&i.id).await? {
             // A multi-instance body is bookkeeping; its inner instances are the steps.
-            if h.state == "completed" && h.node_type != "multiInstanceBody"
-                && let (Some(end), Some(seq)) = (h.ended_at, h.end_seq) {
-                    steps.push((end, order, seq, h.node_id));
-                }
+            if h.state == "completed"
+                && h.node_type != "multiInstanceBody"
+                && let (Some(end), Some(seq)) = (h.ended_at, h.end_seq)
+            {
+                steps.push((end, order, seq, h.node_id));
+            }
         }
     }
     steps.sort();

@@ -506,9 +506,10 @@ impl<'a> Run<'a> {
                     .tokens
                     .get(&key)
                     .is_some_and(|t| t.state == state::ARRIVING)
-                    && let Err(fault) = self.execute(key) {
-                        self.raise(key, fault);
-                    }
+                    && let Err(fault) = self.execute(key)
+                {
+                    self.raise(key, fault);
+                }
             }
             if !self.fire_inclusive_joins() {
                 break;
@@ -524,23 +525,25 @@ impl<'a> Run<'a> {
             self.apply_inputs(key)?;
         }
         if let Some(looping) = &node.looping
-            && !self.token(key).data.inner && self.token(key).data.mi.is_none() {
-                match looping {
-                    Looping::MultiInstance(_) => return self.start_multi_instance(key),
-                    Looping::Standard(l) => {
-                        if l.test_before && self.token(key).data.loops.is_none() {
-                            let go = match &l.condition {
-                                Some(c) => self.condition(key, c)?,
-                                None => true,
-                            };
-                            if !go {
-                                // While-loop whose condition is false up front: never runs.
-                                return self.leave(key, "skipped");
-                            }
+            && !self.token(key).data.inner
+            && self.token(key).data.mi.is_none()
+        {
+            match looping {
+                Looping::MultiInstance(_) => return self.start_multi_instance(key),
+                Looping::Standard(l) => {
+                    if l.test_before && self.token(key).data.loops.is_none() {
+                        let go = match &l.condition {
+                            Some(c) => self.condition(key, c)?,
+                            None => true,
+                        };
+                        if !go {
+                            // While-loop whose condition is false up front: never runs.
+                            return self.leave(key, "skipped");
                         }
                     }
                 }
             }
+        }
         match &node.kind {
             NodeKind::StartEvent { .. }
             | NodeKind::Task
@@ -818,13 +821,14 @@ impl<'a> Run<'a> {
             && let (Some(parent), Some(token)) = (
                 self.instance.parent_instance_id.clone(),
                 self.instance.parent_token,
-            ) {
-                self.effects.push(Effect::ChildCompleted {
-                    parent_instance_id: parent,
-                    parent_token: token,
-                    variables: self.vars.get(&ROOT).cloned().unwrap_or_default(),
-                });
-            }
+            )
+        {
+            self.effects.push(Effect::ChildCompleted {
+                parent_instance_id: parent,
+                parent_token: token,
+                variables: self.vars.get(&ROOT).cloned().unwrap_or_default(),
+            });
+        }
     }
 
     fn choose_exclusive(&mut self, key: i64, node_idx: NodeIdx) -> Result<Option<FlowIdx>, Fault> {
@@ -1067,11 +1071,10 @@ impl<'a> Run<'a> {
     /// uncaught error becomes an incident (or goes to the calling instance).
     fn throw_error(&mut self, key: i64, code: Option<String>, from_activity: bool) {
         let matches = |t: &Trigger| matches!(t, Trigger::Error(c) if c.is_none() || *c == code);
-        if from_activity
-            && let Some(b) = self.find_boundary(key, &matches) {
-                self.catch_boundary(key, b, true);
-                return;
-            }
+        if from_activity && let Some(b) = self.find_boundary(key, &matches) {
+            self.catch_boundary(key, b, true);
+            return;
+        }
         let mut current = key;
         loop {
             let scope = self.token(current).parent;
@@ -1444,16 +1447,17 @@ impl<'a> Run<'a> {
     fn finish_multi_instance(&mut self, body: i64) -> Step {
         let node = self.token(body).node;
         if let Some(Looping::MultiInstance(mi)) = &self.proc.process.nodes[node].looping
-            && let Some(out) = &mi.output_collection {
-                let outputs = self
-                    .token(body)
-                    .data
-                    .mi
-                    .as_ref()
-                    .map(|m| m.outputs.clone())
-                    .unwrap_or_default();
-                self.set_propagating(self.token(body).parent, out.clone(), Value::Array(outputs));
-            }
+            && let Some(out) = &mi.output_collection
+        {
+            let outputs = self
+                .token(body)
+                .data
+                .mi
+                .as_ref()
+                .map(|m| m.outputs.clone())
+                .unwrap_or_default();
+            self.set_propagating(self.token(body).parent, out.clone(), Value::Array(outputs));
+        }
         self.write.subscriptions_delete.push(body);
         self.write.jobs_cancel.push(body);
         self.take_outgoing(body)
@@ -1494,9 +1498,10 @@ impl<'a> Run<'a> {
         for s in starts {
             if let NodeKind::StartEvent { trigger, .. } = &self.proc.process.nodes[s].kind
                 && let Err(fault) = self.arm(scope.unwrap_or(ROOT), s, trigger)
-                    && let Some(k) = scope {
-                        self.raise(k, fault);
-                    }
+                && let Some(k) = scope
+            {
+                self.raise(k, fault);
+            }
         }
     }
 

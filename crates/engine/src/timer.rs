@@ -1,8 +1,8 @@
 //! ISO-8601 timer values: durations (`PT5M`, `P3D`), dates (RFC 3339) and cycles
 //! (`R3/PT10M`, `R/PT1H`).
 
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
 /// A parsed timer value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,12 +58,32 @@ pub fn parse_duration_ms(s: &str) -> Result<i64, String> {
     Ok(total.round() as i64)
 }
 
-/// Parses an RFC 3339 date-time into Unix milliseconds.
+/// Parses an ISO-8601 date-time into Unix milliseconds: RFC 3339 with an offset; without
+/// one (as FEEL's `now()` gives) or a plain date, it is read as UTC.
 pub fn parse_date_ms(s: &str) -> Result<i64, String> {
-    let t = OffsetDateTime::parse(s.trim(), &Rfc3339)
-        .map_err(|e| format!("{s:?} is not an ISO-8601 date-time with offset: {e}"))?;
+    let text = s.trim();
+    // FEEL may append a zone id (`…@Europe/Stockholm`) after an offset; the offset decides.
+    let text = text.split('@').next().unwrap_or(text);
+    let t = if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
+        t
+    } else if let Ok(t) = PrimitiveDateTime::parse(text, LOCAL) {
+        t.assume_utc()
+    } else if let Ok(t) = PrimitiveDateTime::parse(text, LOCAL_FRACTION) {
+        t.assume_utc()
+    } else if let Ok(d) = Date::parse(text, DATE) {
+        d.midnight().assume_utc()
+    } else {
+        return Err(format!("{s:?} is not an ISO-8601 date or date-time"));
+    };
     Ok((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
+
+const LOCAL: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+const LOCAL_FRACTION: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond]");
+const DATE: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
 
 /// Parses `R[n]/duration` (a start date part is not supported and says so).
 pub fn parse_cycle(s: &str) -> Result<TimerSpec, String> {
@@ -132,5 +152,12 @@ mod tests {
         assert!(parse_cycle("R3/2026-01-01T00:00:00Z/PT1H").is_err());
         assert_eq!(parse_date_ms("1970-01-01T00:00:01Z"), Ok(1_000));
         assert!(parse_date_ms("tomorrow").is_err());
+        assert_eq!(parse_date_ms("1970-01-02"), Ok(86_400_000));
+        assert_eq!(parse_date_ms("1970-01-01T00:00:02"), Ok(2_000));
+        assert_eq!(parse_date_ms("1970-01-01T00:00:02.5"), Ok(2_500));
+        assert_eq!(
+            parse_date_ms("1970-01-01T01:00:00+01:00@Europe/Stockholm"),
+            Ok(0)
+        );
     }
 }

@@ -57,10 +57,11 @@ fn rewrite(xml: &str) -> String {
             let escaped = feel.replace('"', "&quot;");
             out.replace_range(pos..pos + needle.len(), &format!(">{escaped}<"));
             if let Some(var) = var
-                && let Some(tag) = out[..pos].rfind("scriptTask") {
-                    let at = tag + "scriptTask".len();
-                    out.insert_str(at, &format!(" camunda:resultVariable=\"{var}\""));
-                }
+                && let Some(tag) = out[..pos].rfind("scriptTask")
+            {
+                let at = tag + "scriptTask".len();
+                out.insert_str(at, &format!(" camunda:resultVariable=\"{var}\""));
+            }
         }
     }
     if let Some(root) = out.find("definitions") {

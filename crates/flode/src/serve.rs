@@ -16,7 +16,11 @@ fn init_logging(json: bool) {
     let filter = EnvFilter::try_from_env("FLODE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     // A second init (tests) is harmless; ignore its error.
-    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
@@ -35,7 +39,10 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     )
     .await?;
     if settings.demo {
-        let deployed = engine.deploy("demo-ansokan.bpmn", DEMO).await.context("deploying the demo process")?;
+        let deployed = engine
+            .deploy("demo-ansokan.bpmn", DEMO)
+            .await
+            .context("deploying the demo process")?;
         for d in deployed {
             tracing::info!(key = %d.key, version = d.version, "demo process deployed");
         }
@@ -53,8 +60,14 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
-    let app = flode_web::router(flode_web::AppState::new(engine.clone(), metrics));
+    let mut state = flode_web::AppState::new(engine.clone());
+    match metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder() {
+        Ok(handle) => state = state.with_metrics(handle),
+        Err(e) => {
+            tracing::warn!(error = %e, "process metrics unavailable; /metrics shows store gauges only")
+        }
+    }
+    let app = flode_web::router(state);
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
         .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -64,13 +77,17 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         "flode is serving: open http://{}/",
         listener.local_addr()?
     );
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("shutting down: stopping background work");
     background.shutdown().await;
     if let Some(w) = wakeups {
         w.abort();
     }
-    let released = store.release_leases_of(&settings.node_name, engine.now()).await?;
+    let released = store
+        .release_leases_of(&settings.node_name, engine.now())
+        .await?;
     if released > 0 {
         tracing::info!(jobs = released, "released leases held by this node");
     }

@@ -13,16 +13,22 @@ fn read(path: &Path) -> anyhow::Result<String> {
 }
 
 fn json_object(what: &str, text: &str) -> anyhow::Result<Map<String, Value>> {
-    match serde_json::from_str::<Value>(text).with_context(|| format!("{what} is not valid JSON"))? {
+    match serde_json::from_str::<Value>(text)
+        .with_context(|| format!("{what} is not valid JSON"))?
+    {
         Value::Object(m) => Ok(m),
         _ => anyhow::bail!("{what} must be a JSON object"),
     }
 }
 
 pub(crate) async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    let store = flode_store::Store::connect(&flode_store::StoreOptions::new(&settings.database)).await?;
+    let store =
+        flode_store::Store::connect(&flode_store::StoreOptions::new(&settings.database)).await?;
     store.migrate().await?;
-    println!("database schema is up to date ({})", flode_store::redact(&settings.database));
+    println!(
+        "database schema is up to date ({})",
+        flode_store::redact(&settings.database)
+    );
     Ok(())
 }
 
@@ -68,7 +74,9 @@ pub(crate) async fn run(
     let xml = read(file)?;
     let variables = json_object("--vars", vars)?;
     for extra in with {
-        options.extra.push((extra.display().to_string(), read(extra)?));
+        options
+            .extra
+            .push((extra.display().to_string(), read(extra)?));
     }
     let result = flode_engine::headless::run(&xml, variables, &options).await?;
     println!("{}", serde_json::to_string(&result)?);
@@ -80,6 +88,9 @@ pub(crate) fn eval(file: &Path, decision: &str, input: &str) -> anyhow::Result<E
     let input = json_object("--input", input)?;
     let model = flode_decision::DecisionModel::parse(&xml)?;
     let result = model.evaluate(decision, &input)?;
-    println!("{}", serde_json::json!({ "decision": decision, "result": result }));
+    println!(
+        "{}",
+        serde_json::json!({ "decision": decision, "result": result })
+    );
     Ok(ExitCode::SUCCESS)
 }

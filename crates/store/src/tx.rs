@@ -61,6 +61,15 @@ impl Tx {
         Ok(())
     }
 
+    /// How many definition versions exist: definitions are never changed or deleted, so a
+    /// changed count means another node deployed something.
+    pub async fn definition_count(&mut self) -> Result<i64, Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM definitions")
+            .fetch_one(&mut *self.inner)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// The newest version of a key, if any.
     pub async fn latest_definition(
         &mut self,

@@ -26,7 +26,10 @@ pub(crate) async fn guard(req: Request, next: Next) -> Response {
 }
 
 fn is_safe(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Does the request come from this origin, or from no browser context at all?
@@ -74,8 +77,14 @@ mod tests {
         assert!(same_origin(&headers(&[("sec-fetch-site", "none")])));
         assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(!same_origin(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(same_origin(&headers(&[("origin", "http://a:8080"), ("host", "a:8080")])));
-        assert!(!same_origin(&headers(&[("origin", "http://evil"), ("host", "a:8080")])));
+        assert!(same_origin(&headers(&[
+            ("origin", "http://a:8080"),
+            ("host", "a:8080")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("origin", "http://evil"),
+            ("host", "a:8080")
+        ])));
         assert!(!same_origin(&headers(&[("origin", "null"), ("host", "a")])));
         assert!(!same_origin(&headers(&[("origin", "http://a")])));
     }

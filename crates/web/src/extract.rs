@@ -76,7 +76,9 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
         if req.headers().contains_key(CONTENT_TYPE) {
-            return ApiJson::<T>::from_request(req, state).await.map(|ApiJson(v)| Self(v));
+            return ApiJson::<T>::from_request(req, state)
+                .await
+                .map(|ApiJson(v)| Self(v));
         }
         match req.headers().get(CONTENT_LENGTH) {
             None => Ok(Self(T::default())),

@@ -1,1 +1,96 @@
-//! placeholder
+//! The web layer of flode: a JSON API for workers and integrations, and server-rendered
+//! admin pages for the people who run the processes.
+//!
+//! # Use from the binary
+//!
+//! ```no_run
+//! # async fn serve(engine: flode_engine::Engine) -> std::io::Result<()> {
+//! let state = flode_web::AppState::new(engine); // .with_metrics(prometheus_handle)
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! axum::serve(listener, flode_web::router(state)).await
+//! # }
+//! ```
+//!
+//! [`router`] returns a complete `axum::Router` (state applied) with request ids, tracing,
+//! cross-site-post protection and error reporting installed; the binary adds only its
+//! listener, graceful shutdown and, if it wants, a request timeout layer (job activation
+//! long-polls for up to [`WebConfig::max_long_poll`], 30 s by default).
+//!
+//! # Map
+//!
+//! - `api`: the JSON API under `/api` with its OpenAPI document; errors are RFC 9457
+//!   problem details (`problem`), bodies are read with `extract`.
+//! - `ops`: `/healthz`, `/readyz`, `/metrics`.
+//! - `pages`: the Swedish admin pages (askama templates in `templates/`).
+//! - `csrf`, `report`: middleware that rejects cross-site posts and that logs server
+//!   errors once, with the request id.
+
+mod api;
+mod assets;
+mod csrf;
+mod extract;
+mod ops;
+mod pages;
+mod problem;
+mod report;
+mod state;
+mod timefmt;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::HeaderName;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use api::routes as api_routes;
+pub use state::{AppState, WebConfig};
+
+/// The OpenAPI 3.1 document served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::openapi::openapi()
+}
+
+/// The whole web application: API, operational endpoints, admin pages and assets.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.max_body_bytes;
+    let request_id = HeaderName::from_static(report::REQUEST_ID);
+    Router::new()
+        .merge(api::router())
+        .merge(pages::router())
+        .route("/static/flode.css", get(assets::css))
+        .fallback(fallback)
+        .layer(
+            // Outermost first: the request id exists before the span, the span before
+            // anything is logged, and the guard runs before any handler.
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(TraceLayer::new_for_http().make_span_with(span))
+                .layer(axum::middleware::from_fn(report::finish))
+                .layer(axum::middleware::from_fn(csrf::guard))
+                .layer(DefaultBodyLimit::max(body_limit)),
+        )
+        .with_state(state)
+}
+
+/// The request span: method, path (not the query, which may hold personal data) and id.
+fn span(req: &Request) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = req.uri().path(),
+        request_id = report::request_id(req).as_deref().unwrap_or(""),
+    )
+}
+
+/// Unknown paths: a problem under `/api`, a page elsewhere.
+async fn fallback(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") || req.uri().path() == "/api" {
+        problem::Problem::not_found("no such endpoint").into_response()
+    } else {
+        pages::error::not_found_page()
+    }
+}

@@ -60,17 +60,40 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Result<Response, P
         .stats()
         .await
         .map_err(|e| Problem::unavailable(e.to_string()))?;
-    let mut out = state.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
+    let mut out = state
+        .metrics
+        .as_ref()
+        .map(|h| h.render())
+        .unwrap_or_default();
     for (name, help, value) in [
-        ("flode_instances_active", "Process instances that have not ended.", stats.active_instances),
-        ("flode_user_tasks_open", "User tasks waiting for a person.", stats.open_user_tasks),
-        ("flode_jobs_pending", "Jobs ready or leased to a worker.", stats.pending_jobs),
-        ("flode_incidents_open", "Incidents waiting for a person.", stats.open_incidents),
+        (
+            "flode_instances_active",
+            "Process instances that have not ended.",
+            stats.active_instances,
+        ),
+        (
+            "flode_user_tasks_open",
+            "User tasks waiting for a person.",
+            stats.open_user_tasks,
+        ),
+        (
+            "flode_jobs_pending",
+            "Jobs ready or leased to a worker.",
+            stats.pending_jobs,
+        ),
+        (
+            "flode_incidents_open",
+            "Incidents waiting for a person.",
+            stats.open_incidents,
+        ),
     ] {
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');
         }
-        let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+        let _ = write!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"
+        );
     }
     Ok(([(header::CONTENT_TYPE, PROMETHEUS_TEXT)], out).into_response())
 }

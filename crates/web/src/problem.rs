@@ -33,7 +33,12 @@ pub(crate) struct Problem {
 }
 
 impl Problem {
-    fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+    fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             kind,
@@ -46,7 +51,12 @@ impl Problem {
 
     /// 400: the request is malformed.
     pub(crate) fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "Bad request",
+            detail,
+        )
     }
 
     /// 404: something named does not exist.
@@ -71,7 +81,12 @@ impl Problem {
 
     /// 413: a body over the size limit.
     pub(crate) fn too_large(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Payload too large", detail)
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Payload too large",
+            detail,
+        )
     }
 
     /// 422: a model that cannot be deployed, with every problem listed.
@@ -116,7 +131,11 @@ impl Problem {
     }
 
     /// The serialisable body for a request path and correlation id.
-    pub(crate) fn body(&self, instance: Option<String>, correlation_id: Option<String>) -> ProblemBody {
+    pub(crate) fn body(
+        &self,
+        instance: Option<String>,
+        correlation_id: Option<String>,
+    ) -> ProblemBody {
         ProblemBody {
             r#type: format!("{TYPE_BASE}{}", self.kind),
             title: self.title.to_owned(),
@@ -129,9 +148,14 @@ impl Problem {
     }
 
     /// The response for a known path and correlation id (see [`crate::report`]).
-    pub(crate) fn to_response(&self, instance: Option<String>, correlation_id: Option<String>) -> Response {
+    pub(crate) fn to_response(
+        &self,
+        instance: Option<String>,
+        correlation_id: Option<String>,
+    ) -> Response {
         let body = serde_json::to_vec(&self.body(instance, correlation_id)).unwrap_or_default();
-        let mut response = (self.status, [(header::CONTENT_TYPE, PROBLEM_JSON)], body).into_response();
+        let mut response =
+            (self.status, [(header::CONTENT_TYPE, PROBLEM_JSON)], body).into_response();
         response.extensions_mut().insert(self.clone());
         response
     }

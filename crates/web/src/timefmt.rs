@@ -13,13 +13,18 @@ fn at(ms: i64) -> Option<OffsetDateTime> {
 
 /// RFC 3339 in UTC, e.g. `2026-11-25T10:15:00.123Z`; empty if out of range.
 pub(crate) fn rfc3339(ms: i64) -> String {
-    at(ms).and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
+    at(ms)
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
 }
 
 /// For people: `2026-11-25 10:15 UTC`.
 pub(crate) fn display(ms: i64) -> String {
     at(ms)
-        .and_then(|t| t.format(format_description!("[year]-[month]-[day] [hour]:[minute]")).ok())
+        .and_then(|t| {
+            t.format(format_description!("[year]-[month]-[day] [hour]:[minute]"))
+                .ok()
+        })
         .map(|s| format!("{s} UTC"))
         .unwrap_or_default()
 }

@@ -111,5 +111,10 @@ pub(crate) async fn deploy(
         return Err(Problem::bad_request("xml is required"));
     }
     let deployed = state.engine.deploy(name.trim(), &xml).await?;
-    Ok((StatusCode::CREATED, Json(DeploymentView { deployed: list(deployed) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(DeploymentView {
+            deployed: list(deployed),
+        }),
+    ))
 }

@@ -73,8 +73,8 @@ pub(crate) async fn list_incidents(
     request_body(content = ResolveRequest, description = "Optional"),
     responses(
         (status = 204, description = "Resolved"),
-        (status = 404, description = "No such incident", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Already resolved", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed request", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such open incident (also when already resolved)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn resolve(

@@ -46,7 +46,7 @@ pub(crate) struct InstanceQuery {
 }
 
 /// Parses an instance state named in a query; empty means any.
-pub(crate) fn parse_state(s: &str) -> Result<Option<InstanceState>, Problem> {
+fn parse_state(s: &str) -> Result<Option<InstanceState>, Problem> {
     match s {
         "" => Ok(None),
         "active" => Ok(Some(InstanceState::Active)),

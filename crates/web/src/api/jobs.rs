@@ -22,7 +22,7 @@ use crate::problem::{Problem, ProblemBody};
 use crate::state::AppState;
 
 /// States a job can be in.
-pub(crate) const JOB_STATES: [&str; 5] = ["ready", "active", "failed", "completed", "canceled"];
+const JOB_STATES: [&str; 5] = ["ready", "active", "failed", "completed", "canceled"];
 
 /// Longest single wait between activation attempts: jobs of other nodes, and jobs whose
 /// backoff ends, wake nobody, so the poll looks again at least this often.
@@ -122,7 +122,8 @@ pub(crate) async fn activate(
     let worker = required(req.worker, "worker")?;
     let max = req.max_jobs.unwrap_or(10);
     let lease_ms = req.lease_ms.unwrap_or(30_000);
-    let wait = Duration::from_millis(req.request_timeout_ms.unwrap_or(0)).min(state.config.max_long_poll);
+    let wait =
+        Duration::from_millis(req.request_timeout_ms.unwrap_or(0)).min(state.config.max_long_poll);
     let jobs = long_poll(&state.engine, &job_type, &worker, max, lease_ms, wait).await?;
     Ok(Json(ActivatedJobsView { jobs: list(jobs) }))
 }
@@ -142,7 +143,9 @@ async fn long_poll(
         // look and the wait still wakes us.
         let mut created = pin!(engine.jobs_created());
         let already_woken = poll_once(created.as_mut()).await;
-        let jobs = engine.activate_jobs(job_type, worker, max, lease_ms).await?;
+        let jobs = engine
+            .activate_jobs(job_type, worker, max, lease_ms)
+            .await?;
         let now = Instant::now();
         if !jobs.is_empty() || now >= deadline {
             return Ok(jobs);
@@ -178,7 +181,10 @@ pub(crate) async fn complete(
     ApiJson(req): ApiJson<CompleteJobRequest>,
 ) -> Result<StatusCode, Problem> {
     let worker = required(req.worker, "worker")?;
-    state.engine.complete_job(&id, Some(&worker), req.variables).await?;
+    state
+        .engine
+        .complete_job(&id, Some(&worker), req.variables)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -109,6 +109,8 @@ fn page(limit: Option<i64>, offset: Option<i64>) -> Page {
 fn required(value: Option<String>, field: &str) -> Result<String, crate::problem::Problem> {
     match value {
         Some(v) if !v.trim().is_empty() => Ok(v),
-        _ => Err(crate::problem::Problem::bad_request(format!("{field} is required"))),
+        _ => Err(crate::problem::Problem::bad_request(format!(
+            "{field} is required"
+        ))),
     }
 }

@@ -14,7 +14,7 @@ use crate::problem::{Problem, ProblemBody};
 use crate::state::AppState;
 
 /// States a user task can be in.
-pub(crate) const TASK_STATES: [&str; 3] = ["created", "completed", "canceled"];
+const TASK_STATES: [&str; 3] = ["created", "completed", "canceled"];
 
 /// Which user tasks to list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -54,7 +54,11 @@ pub(crate) async fn list_tasks(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<TaskQuery>,
 ) -> Result<Json<Vec<UserTaskView>>, Problem> {
-    let task_state = q.state.as_deref().filter(|s| !s.is_empty()).unwrap_or("created");
+    let task_state = q
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("created");
     if !TASK_STATES.contains(&task_state) {
         return Err(Problem::bad_request(format!(
             "unknown state {task_state:?}: use created, completed or canceled"
@@ -88,6 +92,9 @@ pub(crate) async fn complete(
     ApiJsonOrEmpty(req): ApiJsonOrEmpty<CompleteTaskRequest>,
 ) -> Result<StatusCode, Problem> {
     let user = req.user.filter(|u| !u.trim().is_empty());
-    state.engine.complete_user_task(&id, req.variables, user).await?;
+    state
+        .engine
+        .complete_user_task(&id, req.variables, user)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -107,7 +107,11 @@ pub(crate) struct ActivityCountView {
 
 impl From<(String, String, i64)> for ActivityCountView {
     fn from((node_id, state, count): (String, String, i64)) -> Self {
-        Self { node_id, state, count }
+        Self {
+            node_id,
+            state,
+            count,
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Form handling for the pages: field errors, the form extractor and JSON variables.
 
 use axum::Form;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -25,7 +26,10 @@ impl FieldError {
 
 /// The first error message for a field, for the message under the input.
 pub(crate) fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
 }
 
 /// `axum::Form`, rejecting with an HTML error page.
@@ -47,6 +51,31 @@ where
     }
 }
 
+/// `axum::extract::Query`, rejecting with an HTML error page.
+#[derive(Debug)]
+pub(crate) struct PageQuery<T>(pub(crate) T);
+
+impl<S, T> FromRequestParts<S> for PageQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(Self(v)),
+            Err(e) => Err(PageError::BadRequest(e.body_text())),
+        }
+    }
+}
+
+/// `?meddelande=` after a Post/Redirect/Get: which success banner to show.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct NoticeQuery {
+    pub(crate) meddelande: Option<String>,
+}
+
 /// Parses a variables textarea: empty means none; otherwise a JSON object.
 pub(crate) fn parse_variables(text: &str) -> Result<Map<String, Value>, String> {
     if text.trim().is_empty() {
@@ -54,7 +83,9 @@ pub(crate) fn parse_variables(text: &str) -> Result<Map<String, Value>, String> 
     }
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(r#"Variablerna måste vara ett JSON-objekt, till exempel {"belopp": 100}"#.to_owned()),
+        Ok(_) => Err(
+            r#"Variablerna måste vara ett JSON-objekt, till exempel {"belopp": 100}"#.to_owned(),
+        ),
         Err(e) => Err(format!(
             "Variablerna är inte giltig JSON (rad {}, kolumn {})",
             e.line(),

@@ -27,12 +27,36 @@ pub(crate) async fn show(State(state): State<AppState>) -> Result<Response, Page
     ok(&OverviewPage {
         layout: Layout::new("Översikt", Section::Overview),
         stats: vec![
-            Stat { href: "/instanser?state=active", count: s.active_instances, label: "pågående instanser" },
-            Stat { href: "/uppgifter", count: s.open_user_tasks, label: "öppna uppgifter" },
-            Stat { href: "/incidenter", count: s.open_incidents, label: "öppna incidenter" },
-            Stat { href: "/jobb", count: s.pending_jobs, label: "väntande jobb" },
-            Stat { href: "/instanser", count: s.ended_instances, label: "avslutade instanser" },
-            Stat { href: "/processer", count: s.definitions, label: "driftsatta versioner" },
+            Stat {
+                href: "/instanser?state=active",
+                count: s.active_instances,
+                label: "pågående instanser",
+            },
+            Stat {
+                href: "/uppgifter",
+                count: s.open_user_tasks,
+                label: "öppna uppgifter",
+            },
+            Stat {
+                href: "/incidenter",
+                count: s.open_incidents,
+                label: "öppna incidenter",
+            },
+            Stat {
+                href: "/jobb",
+                count: s.pending_jobs,
+                label: "väntande jobb",
+            },
+            Stat {
+                href: "/instanser",
+                count: s.ended_instances,
+                label: "avslutade instanser",
+            },
+            Stat {
+                href: "/processer",
+                count: s.definitions,
+                label: "driftsatta versioner",
+            },
         ],
     })
 }

@@ -1,0 +1,60 @@
+//! `flode-bench`: measures flode against its targets and prints one JSON object per result.
+//!
+//! - `straight`: straight-through instances (ten script tasks and an exclusive gateway)
+//!   started and completed durably, each in its own `Engine::start` call and transaction.
+//! - `jobs`: the job queue end to end on PostgreSQL: instances enqueue `bench.noop` jobs,
+//!   ten workers activate and complete them; jobs/s and enqueue→start latency.
+//! - `sqlite-ceiling`: the SQLite commit ceiling (one insert per transaction, WAL,
+//!   `synchronous = NORMAL`, as the flode store opens it), the peer of `pgbench` for SQLite.
+//!
+//! `bench/run.sh` runs all of them next to SpiffWorkflow, graphile-worker and `pgbench`
+//! and prints the comparison table; see `docs/benchmarks.md`.
+
+mod ceiling;
+mod jobs;
+mod setup;
+mod stats;
+mod straight;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Benchmarks for flode.
+#[derive(Debug, Parser)]
+#[command(name = "flode-bench", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Straight-through instances per second, durable.
+    Straight(straight::Args),
+    /// Job queue: jobs per second and enqueue→start latency with concurrent workers.
+    Jobs(jobs::Args),
+    /// SQLite's commit ceiling: one-row insert transactions per second.
+    SqliteCeiling(ceiling::Args),
+}
+
+/// Where the benchmark models live, relative to the workspace root.
+pub(crate) fn default_model_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/models")
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let result: anyhow::Result<serde_json::Value> = runtime.block_on(async {
+        match cli.command {
+            Command::Straight(args) => Ok(serde_json::to_value(straight::run(args).await?)?),
+            Command::Jobs(args) => Ok(serde_json::to_value(jobs::run(args).await?)?),
+            Command::SqliteCeiling(args) => Ok(serde_json::to_value(ceiling::run(args).await?)?),
+        }
+    });
+    println!("{}", serde_json::to_string(&result?)?);
+    Ok(())
+}

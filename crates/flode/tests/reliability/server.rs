@@ -1,0 +1,252 @@
+//! Starting and killing `flode serve` processes, databases, and a minimal API client.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// A database shared by the servers of one test.
+pub(crate) struct Db {
+    pub(crate) url: String,
+    pub(crate) name: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    drop_pg: Option<String>,
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Some(db) = self.drop_pg.take() {
+            let _ = Command::new("psql")
+                .args([
+                    admin().as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                ])
+                .output();
+        }
+    }
+}
+
+fn admin() -> String {
+    std::env::var("FLODE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub(crate) fn sqlite() -> Db {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("flode.db").display());
+    Db {
+        url,
+        name: "sqlite",
+        _dir: Some(dir),
+        drop_pg: None,
+    }
+}
+
+/// A fresh PostgreSQL database; `None` (with a warning) outside CI when PostgreSQL is absent.
+pub(crate) fn postgres() -> Option<Db> {
+    let db = format!("flode_rel_{}", uuid::Uuid::new_v4().simple());
+    let out = Command::new("psql")
+        .args([admin().as_str(), "-qc", &format!("CREATE DATABASE {db}")])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let base = admin()
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .unwrap_or_else(admin);
+            Some(Db {
+                url: format!("{base}/{db}"),
+                name: "postgres",
+                _dir: None,
+                drop_pg: Some(db),
+            })
+        }
+        other => {
+            let why = format!("{other:?}");
+            if std::env::var_os("CI").is_some() || std::env::var_os("FLODE_REQUIRE_PG").is_some() {
+                panic!("PostgreSQL is required but not usable: {why}");
+            }
+            eprintln!("WARNING: PostgreSQL not usable ({why}); skipping the PostgreSQL part");
+            None
+        }
+    }
+}
+
+/// One running `flode serve`.
+pub(crate) struct Server {
+    child: Child,
+    pub(crate) base: String,
+    port: u16,
+    db: String,
+    name: String,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+impl Server {
+    pub(crate) async fn start(db: &Db, name: &str) -> Self {
+        Self::start_on(&db.url, free_port(), name).await
+    }
+
+    async fn start_on(db: &str, port: u16, name: &str) -> Self {
+        let child = Command::new(env!("CARGO_BIN_EXE_flode"))
+            .args([
+                "serve",
+                "--database",
+                db,
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--demo",
+                "false",
+            ])
+            .env("FLODE_NODE_NAME", name)
+            .env("FLODE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn flode serve");
+        let server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            port,
+            db: db.to_owned(),
+            name: name.to_owned(),
+        };
+        server.wait_ready().await;
+        server
+    }
+
+    async fn wait_ready(&self) {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(r) = client.get(format!("{}/readyz", self.base)).send().await {
+                if r.status().is_success() {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("flode serve on {} did not become ready", self.base);
+    }
+
+    /// SIGKILL: no shutdown hooks, no flushing beyond what was committed.
+    pub(crate) fn kill9(&mut self) {
+        self.child.kill().expect("kill");
+        let _ = self.child.wait();
+    }
+
+    /// Starts again on the same port and database.
+    pub(crate) async fn restart(&mut self) {
+        let next = Self::start_on(&self.db, self.port, &self.name).await;
+        // The old process is already dead; dropping its handle is harmless.
+        drop(std::mem::replace(self, next));
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A tiny client for the parts of the API the stories use.
+#[derive(Clone)]
+pub(crate) struct Api {
+    http: reqwest::Client,
+}
+
+impl Api {
+    pub(crate) fn new() -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
+        }
+    }
+
+    pub(crate) async fn post(
+        &self,
+        base: &str,
+        path: &str,
+        body: Value,
+    ) -> Result<(u16, Value), String> {
+        let r = self
+            .http
+            .post(format!("{base}{path}"))
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = r.status().as_u16();
+        let v = r.json::<Value>().await.unwrap_or(Value::Null);
+        Ok((status, v))
+    }
+
+    pub(crate) async fn get(&self, base: &str, path: &str) -> Result<Value, String> {
+        let r = self
+            .http
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        r.json::<Value>().await.map_err(|e| e.to_string())
+    }
+
+    pub(crate) async fn deploy(&self, base: &str, name: &str, xml: &str) {
+        let (status, body) = self
+            .post(base, "/api/deployments", json!({"name": name, "xml": xml}))
+            .await
+            .expect("deploy");
+        assert_eq!(status, 201, "deploy: {body}");
+    }
+
+    pub(crate) async fn start(&self, base: &str, key: &str) -> String {
+        let (status, body) = self
+            .post(
+                base,
+                "/api/process-instances",
+                json!({"processKey": key, "variables": {}}),
+            )
+            .await
+            .expect("start");
+        assert_eq!(status, 201, "start: {body}");
+        body["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Active instances (up to 10 000).
+    pub(crate) async fn active(&self, base: &str) -> Result<usize, String> {
+        let v = self
+            .get(base, "/api/process-instances?state=active&limit=10000")
+            .await?;
+        Ok(v.as_array()
+            .map(Vec::len)
+            .or_else(|| v["items"].as_array().map(Vec::len))
+            .unwrap_or(usize::MAX))
+    }
+}
+
+/// A model: start → service task (job) → end.
+pub(crate) fn job_model(id: &str, job_type: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d-{id}" targetNamespace="https://flode.example/rel">
+  <bpmn:process id="{id}" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="effect"/>
+    <bpmn:serviceTask id="effect"><bpmn:extensionElements><zeebe:taskDefinition type="{job_type}" retries="5"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="effect" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>"#
+    )
+}

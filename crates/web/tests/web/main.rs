@@ -1,0 +1,10 @@
+//! Integration tests of flode-web: the router driven with `oneshot`, over a temporary
+//! SQLite store.
+
+mod api;
+mod csrf;
+mod helpers;
+mod openapi;
+mod ops;
+mod pages;
+mod problems;
