@@ -1,4 +1,5 @@
 //! Engine stories, each run on SQLite and on PostgreSQL.
 
 mod backends;
+mod more;
 mod stories;

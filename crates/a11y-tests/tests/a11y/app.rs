@@ -1,0 +1,227 @@
+//! The app under test: flode-web served on `127.0.0.1:0` over a temporary SQLite store,
+//! seeded so that every page has something to show.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use flode_engine::{Engine, EngineOptions, SystemClock};
+use flode_store::{Store, StoreOptions};
+use serde_json::{Map, Value, json};
+use tempfile::TempDir;
+use tokio::task::JoinHandle;
+
+/// Camunda 8 style: start → user task → service task → end.
+const ANSOKAN: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs" targetNamespace="https://flode.example/a11y">
+  <bpmn:process id="ansokan" name="Ansökan om ekonomiskt bistånd" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="granska"/>
+    <bpmn:userTask id="granska" name="Granska ansökan"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="granska" targetRef="registrera"/>
+    <bpmn:serviceTask id="registrera" name="Registrera beslut">
+      <bpmn:extensionElements><zeebe:taskDefinition type="diarium.registrera" retries="3"/></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="registrera" targetRef="slut"/>
+    <bpmn:endEvent id="slut"/>
+  </bpmn:process>
+</bpmn:definitions>"#;
+
+/// A script task that divides by zero: every instance stops at an incident.
+const BERAKNING: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs" targetNamespace="https://flode.example/a11y">
+  <bpmn:process id="berakning" name="Beräkning av norm" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="berakna"/>
+    <bpmn:scriptTask id="berakna" name="Beräkna">
+      <bpmn:extensionElements><zeebe:script expression="=1 / 0" resultVariable="norm"/></bpmn:extensionElements>
+    </bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="berakna" targetRef="slut"/>
+    <bpmn:endEvent id="slut"/>
+  </bpmn:process>
+</bpmn:definitions>"#;
+
+/// Start → end: instances that complete at once, to fill more than one page of instances.
+const KVITTENS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs" targetNamespace="https://flode.example/a11y">
+  <bpmn:process id="kvittens" name="Kvittens" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="slut"/>
+    <bpmn:endEvent id="slut"/>
+  </bpmn:process>
+</bpmn:definitions>"#;
+
+/// The job type of the service task in [`ANSOKAN`].
+const JOB_TYPE: &str = "diarium.registrera";
+
+/// The running app; the server and its store live as long as this.
+pub(crate) struct App {
+    pub(crate) base_url: String,
+    /// Seeded ids by placeholder name, for `pages.toml` routes.
+    pub(crate) ids: BTreeMap<&'static str, String>,
+    server: JoinHandle<()>,
+    _dir: TempDir,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Builds the store and engine, seeds them and serves the router.
+pub(crate) async fn start() -> App {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("flode.db").display());
+    let store = Store::connect(&StoreOptions::new(url))
+        .await
+        .expect("connect");
+    store.migrate().await.expect("migrate");
+    let engine = Engine::new(store, Arc::new(SystemClock), EngineOptions::default())
+        .await
+        .expect("engine");
+    let ids = seed(&engine).await;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let addr: SocketAddr = listener.local_addr().expect("local addr");
+    let router = flode_web::router(flode_web::AppState::new(engine));
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router).await.expect("serve");
+    });
+    App {
+        base_url: format!("http://{addr}"),
+        ids,
+        server,
+        _dir: dir,
+    }
+}
+
+fn vars(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        other => panic!("variables must be an object: {other}"),
+    }
+}
+
+/// Deploys three models and runs instances into every state the pages show.
+async fn seed(engine: &Engine) -> BTreeMap<&'static str, String> {
+    let mut ids = BTreeMap::new();
+    let deployed = engine
+        .deploy("ansokan.bpmn", ANSOKAN)
+        .await
+        .expect("deploy ansokan");
+    ids.insert("definition", deployed[0].id.clone());
+    engine
+        .deploy("berakning.bpmn", BERAKNING)
+        .await
+        .expect("deploy berakning");
+    engine
+        .deploy("kvittens.bpmn", KVITTENS)
+        .await
+        .expect("deploy kvittens");
+
+    // 51 finished instances: one more than a page of the instance list.
+    for n in 0..51 {
+        engine
+            .start("kvittens", Map::new(), Some(format!("2026-{:04}", 1000 + n)))
+            .await
+            .expect("start kvittens");
+    }
+
+    // Through the user task to the service job, which then fails: an incident.
+    let failing = start_ansokan(engine, "2026-0101", 12_500).await;
+    complete_task(engine, &failing, "Handläggare Anna").await;
+    // Through the user task, job completed: a finished instance.
+    let done = start_ansokan(engine, "2026-0102", 4_000).await;
+    complete_task(engine, &done, "Handläggare Bo").await;
+    // Cancelled while waiting at the user task.
+    let cancelled = start_ansokan(engine, "2026-0103", 800).await;
+    engine
+        .cancel_instance(&cancelled)
+        .await
+        .expect("cancel instance");
+    // Waiting at the user task: the task list has two forms.
+    start_ansokan(engine, "2026-0104", 9_900).await;
+    start_ansokan(engine, "2026-0105", 2_300).await;
+
+    let jobs = engine
+        .activate_jobs(JOB_TYPE, "a11y-worker", 10, 60_000)
+        .await
+        .expect("activate jobs");
+    for activated in jobs {
+        let job = &activated.job;
+        if job.instance_id.as_deref() == Some(failing.as_str()) {
+            engine
+                .fail_job(
+                    &job.id,
+                    Some("a11y-worker"),
+                    0,
+                    "diariet svarar inte (HTTP 503)",
+                    0,
+                )
+                .await
+                .expect("fail job");
+        } else {
+            engine
+                .complete_job(&job.id, Some("a11y-worker"), vars(json!({"diarienummer": "SOC 2026/17"})))
+                .await
+                .expect("complete job");
+        }
+    }
+    assert_eq!(
+        engine
+            .store()
+            .incidents_of(&failing)
+            .await
+            .expect("incidents")
+            .len(),
+        1,
+        "the failed job raised an incident"
+    );
+    ids.insert("instance", failing);
+
+    let script = engine
+        .start("berakning", vars(json!({"inkomst": 0})), Some("2026-0201".into()))
+        .await
+        .expect("start berakning")
+        .id;
+    assert_eq!(
+        engine
+            .store()
+            .incidents_of(&script)
+            .await
+            .expect("incidents")
+            .len(),
+        1,
+        "=1 / 0 raised an incident"
+    );
+    ids.insert("script_instance", script);
+    ids
+}
+
+async fn start_ansokan(engine: &Engine, business_key: &str, amount: i64) -> String {
+    engine
+        .start(
+            "ansokan",
+            vars(json!({"belopp": amount, "sokande": {"kommun": "Exempelby", "hushall": 3}})),
+            Some(business_key.to_owned()),
+        )
+        .await
+        .expect("start ansokan")
+        .id
+}
+
+async fn complete_task(engine: &Engine, instance_id: &str, user: &str) {
+    let tasks = engine
+        .store()
+        .user_tasks_of(instance_id)
+        .await
+        .expect("user tasks");
+    let task = tasks.first().expect("a user task");
+    engine
+        .complete_user_task(&task.id, vars(json!({"beviljad": true})), Some(user.to_owned()))
+        .await
+        .expect("complete user task");
+}

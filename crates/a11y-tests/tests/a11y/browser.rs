@@ -1,0 +1,120 @@
+//! Headless Chromium through chromedriver, driven with fantoccini over plain HTTP on
+//! localhost. Nothing is downloaded: both come from Debian (`scripts/install-browser`).
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use tempfile::TempDir;
+use tokio::process::{Child, Command};
+
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The window every page is checked in, in CSS pixels.
+pub(crate) const WIDTH: u32 = 1280;
+pub(crate) const HEIGHT: u32 = 900;
+
+/// A chromedriver process and one browser session; both end when this is dropped.
+pub(crate) struct Browser {
+    pub(crate) client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+/// Fails loudly when the browser is missing: with `FLODE_A11Y=1` it must be there.
+pub(crate) fn require_installed() {
+    for path in [CHROMIUM, CHROMEDRIVER] {
+        assert!(
+            Path::new(path).exists(),
+            "FLODE_A11Y=1 but {path} is missing: run scripts/install-browser \
+             (apt-get install chromium chromium-driver)"
+        );
+    }
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local addr").port()
+}
+
+impl Browser {
+    /// Starts chromedriver and opens a headless Chromium session with a fresh profile.
+    pub(crate) async fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=")
+            .arg("--log-level=WARNING")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
+        let profile = tempfile::tempdir().expect("profile dir");
+        let args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--no-first-run".to_owned(),
+            "--no-default-browser-check".to_owned(),
+            "--disable-extensions".to_owned(),
+            "--disable-quic".to_owned(),
+            "--force-device-scale-factor=1".to_owned(),
+            "--lang=sv-SE".to_owned(),
+            format!("--window-size={WIDTH},{HEIGHT}"),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": args,
+            },
+            "timeouts": {"script": 30_000, "pageLoad": 30_000, "implicit": 0},
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("a JSON object literal"),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            let mut builder = ClientBuilder::new(HttpConnector::new());
+            builder.capabilities(capabilities.clone());
+            match builder.connect(&url).await {
+                Ok(client) => break client,
+                Err(e) if Instant::now() < deadline => {
+                    // chromedriver is still starting (connection refused).
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("no WebDriver session from {CHROMEDRIVER} on port {port}: {e}"),
+            }
+        };
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    /// Ends the session and the driver.
+    pub(crate) async fn stop(mut self) {
+        // Closing the session also quits Chromium.
+        if let Err(e) = self.client.clone().close().await {
+            eprintln!("a11y: closing the browser session failed: {e}");
+        }
+        let _ = self.driver.start_kill();
+        let _ = self.driver.wait().await;
+    }
+}

@@ -1,0 +1,276 @@
+//! More of the engine scope: call activities, DMN business rule tasks, event-based
+//! gateways, event sub-processes, message start events, timer cycles.
+
+use flode_store::{InstanceFilter, InstanceState, Page};
+use serde_json::json;
+
+use crate::backends::{databases, engine, model, vars};
+
+const PAGE: Page = Page {
+    limit: 100,
+    offset: 0,
+};
+
+const DMN: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="norm" name="Norm" namespace="https://flode.example/dmn">
+  <decision id="level" name="level">
+    <decisionTable id="t" hitPolicy="FIRST">
+      <input id="i1" label="members"><inputExpression id="e1" typeRef="number"><text>members</text></inputExpression></input>
+      <output id="o1" name="level" typeRef="string"/>
+      <rule id="r1"><inputEntry id="a1"><text>&lt;= 1</text></inputEntry><outputEntry id="b1"><text>"single"</text></outputEntry></rule>
+      <rule id="r2"><inputEntry id="a2"><text>&gt; 1</text></inputEntry><outputEntry id="b2"><text>"household"</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>"#;
+
+#[tokio::test]
+async fn business_rule_task_evaluates_the_deployed_decision() {
+    let body = r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="rule"/>
+    <bpmn:businessRuleTask id="rule"><bpmn:extensionElements><zeebe:calledDecision decisionId="level" resultVariable="level"/></bpmn:extensionElements></bpmn:businessRuleTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="rule" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"#;
+    for db in databases().await {
+        let (engine, _) = engine(&db).await;
+        let d = engine.deploy("norm.dmn", DMN).await.expect("dmn");
+        assert_eq!(d[0].key, "norm");
+        engine
+            .deploy("r.bpmn", &model("r", body))
+            .await
+            .expect("bpmn");
+        let i = engine
+            .start("r", vars(json!({"members": 3})), None)
+            .await
+            .expect("start");
+        assert_eq!(i.state, InstanceState::Completed, "{}", db.name);
+        let v = engine.store().variables(&i.id).await.expect("v");
+        assert!(
+            v.iter()
+                .any(|v| v.name == "level" && v.value == json!("household")),
+            "{v:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn call_activity_runs_the_child_and_continues_with_its_variables() {
+    let child = model(
+        "child",
+        r#"
+    <bpmn:startEvent id="cs"/>
+    <bpmn:sequenceFlow id="c1" sourceRef="cs" targetRef="ct"/>
+    <bpmn:userTask id="ct"/>
+    <bpmn:sequenceFlow id="c2" sourceRef="ct" targetRef="ce"/>
+    <bpmn:endEvent id="ce"/>"#,
+    );
+    let parent = model(
+        "parent",
+        r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call"/>
+    <bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="child"/></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"#,
+    );
+    for db in databases().await {
+        let (engine, _) = engine(&db).await;
+        engine.deploy("child.bpmn", &child).await.expect("child");
+        engine.deploy("parent.bpmn", &parent).await.expect("parent");
+        let p = engine
+            .start("parent", vars(json!({"caseNo": "A-1"})), None)
+            .await
+            .expect("start");
+        let all = engine
+            .store()
+            .instances(&InstanceFilter::default(), PAGE)
+            .await
+            .expect("all");
+        let c = all
+            .iter()
+            .find(|i| i.process_key == "child")
+            .expect("child started");
+        assert_eq!(
+            c.parent_instance_id.as_deref(),
+            Some(p.id.as_str()),
+            "{}",
+            db.name
+        );
+        let task = engine
+            .store()
+            .user_tasks_of(&c.id)
+            .await
+            .expect("t")
+            .remove(0);
+        engine
+            .complete_user_task(&task.id, vars(json!({"decision": "bifall"})), None)
+            .await
+            .expect("complete");
+        assert_eq!(
+            engine.store().instance(&c.id).await.expect("c").state,
+            InstanceState::Completed
+        );
+        assert_eq!(
+            engine.store().instance(&p.id).await.expect("p").state,
+            InstanceState::Completed,
+            "{}",
+            db.name
+        );
+        let v = engine.store().variables(&p.id).await.expect("v");
+        assert!(
+            v.iter()
+                .any(|v| v.name == "decision" && v.value == json!("bifall")),
+            "child variables come back: {v:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn event_based_gateway_takes_the_first_event_and_drops_the_other() {
+    let body = r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="gw"/>
+    <bpmn:eventBasedGateway id="gw"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="gw" targetRef="answer"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="timeout"/>
+    <bpmn:intermediateCatchEvent id="answer"><bpmn:signalEventDefinition signalRef="s"/></bpmn:intermediateCatchEvent>
+    <bpmn:intermediateCatchEvent id="timeout"><bpmn:timerEventDefinition><bpmn:timeDuration>P21D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f4" sourceRef="answer" targetRef="got"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="timeout" targetRef="late"/>
+    <bpmn:endEvent id="got"/>
+    <bpmn:endEvent id="late"/>"#;
+    let xml = model("ebg", body).replace(
+        "</bpmn:definitions>",
+        r#"<bpmn:signal id="s" name="svar"/></bpmn:definitions>"#,
+    );
+    for db in databases().await {
+        let (engine, clock) = engine(&db).await;
+        engine.deploy("ebg.bpmn", &xml).await.expect("deploy");
+        let i = engine
+            .start("ebg", vars(json!({})), None)
+            .await
+            .expect("start");
+        engine.broadcast_signal("svar").await.expect("signal");
+        assert_eq!(
+            engine.store().instance(&i.id).await.expect("i").state,
+            InstanceState::Completed,
+            "{}",
+            db.name
+        );
+        clock.advance(22 * 86_400_000);
+        assert_eq!(
+            engine.fire_due_timers(10).await.expect("fire"),
+            0,
+            "the timer was cancelled"
+        );
+        let h = engine.store().history(&i.id).await.expect("h");
+        assert!(h.iter().any(|h| h.node_id == "got") && !h.iter().any(|h| h.node_id == "late"));
+    }
+}
+
+#[tokio::test]
+async fn interrupting_message_event_subprocess_replaces_the_main_flow() {
+    let body = r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+    <bpmn:userTask id="work"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:subProcess id="withdrawn" triggeredByEvent="true">
+      <bpmn:startEvent id="ws"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>
+      <bpmn:sequenceFlow id="w1" sourceRef="ws" targetRef="we"/>
+      <bpmn:endEvent id="we"/>
+    </bpmn:subProcess>"#;
+    let xml = model("esp", body).replace(
+        "</bpmn:definitions>",
+        r#"<bpmn:message id="m" name="aterkallad"><bpmn:extensionElements><zeebe:subscription correlationKey="=caseNo"/></bpmn:extensionElements></bpmn:message></bpmn:definitions>"#,
+    );
+    for db in databases().await {
+        let (engine, _) = engine(&db).await;
+        engine.deploy("esp.bpmn", &xml).await.expect("deploy");
+        let i = engine
+            .start("esp", vars(json!({"caseNo": "K-9"})), None)
+            .await
+            .expect("start");
+        assert_eq!(
+            engine
+                .correlate_message("aterkallad", Some("K-9"), vars(json!({})))
+                .await
+                .expect("msg"),
+            1
+        );
+        assert_eq!(
+            engine.store().instance(&i.id).await.expect("i").state,
+            InstanceState::Completed,
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            engine.store().user_tasks_of(&i.id).await.expect("t")[0].state,
+            "canceled"
+        );
+    }
+}
+
+#[tokio::test]
+async fn message_start_event_starts_an_instance() {
+    let body = r#"
+    <bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+    <bpmn:userTask id="review"/>"#;
+    let xml = model("ms", body).replace(
+        "</bpmn:definitions>",
+        r#"<bpmn:message id="m" name="orosanmalan"/></bpmn:definitions>"#,
+    );
+    for db in databases().await {
+        let (engine, _) = engine(&db).await;
+        engine.deploy("ms.bpmn", &xml).await.expect("deploy");
+        let n = engine
+            .correlate_message("orosanmalan", None, vars(json!({"child": "x"})))
+            .await
+            .expect("msg");
+        assert_eq!(n, 1, "{}", db.name);
+        let tasks = engine.store().user_tasks("created", PAGE).await.expect("t");
+        assert_eq!(tasks.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn non_interrupting_timer_cycle_repeats_the_set_number_of_times() {
+    let body = r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+    <bpmn:userTask id="review"/>
+    <bpmn:boundaryEvent id="remind" attachedToRef="review" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeCycle>R3/P1D</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="remind" targetRef="reminded"/>
+    <bpmn:endEvent id="reminded"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"#;
+    for db in databases().await {
+        let (engine, clock) = engine(&db).await;
+        engine
+            .deploy("cy.bpmn", &model("cy", body))
+            .await
+            .expect("deploy");
+        let i = engine
+            .start("cy", vars(json!({})), None)
+            .await
+            .expect("start");
+        for _ in 0..5 {
+            clock.advance(86_400_000);
+            engine.fire_due_timers(10).await.expect("fire");
+        }
+        let h = engine.store().history(&i.id).await.expect("h");
+        assert_eq!(
+            h.iter().filter(|h| h.node_id == "reminded").count(),
+            3,
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            engine.store().instance(&i.id).await.expect("i").state,
+            InstanceState::Active,
+            "the task is still open"
+        );
+    }
+}
