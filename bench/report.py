@@ -94,7 +94,8 @@ def main():
     out.append(f"# flode benchmark results\n")
     out.append(f"- date: {meta.get('date', 'n/a')}")
     out.append(f"- machine: {meta.get('machine', 'n/a')}")
-    out.append(f"- load average before the run: {meta.get('load', 'n/a')}")
+    after = (load(d, "load_after.json") or {}).get("load_after", "n/a")
+    out.append(f"- load average (1, 5, 15 min) before the run: {meta.get('load', 'n/a')}; after: {after}")
     out.append(f"- command: `{meta.get('command', 'bench/run.sh')}`")
     out.append(
         f"- sizes: {s_pg.get('instances', 'n/a')} straight-through instances per backend "
@@ -118,6 +119,31 @@ def main():
         f"SQLite p50 {fmt(s_sqlite.get('start_latency', {}).get('p50_ms'))} ms, "
         f"PostgreSQL p50 {fmt(s_pg.get('start_latency', {}).get('p50_ms'))} ms."
     )
+    replay = load(d, "replay.json")
+    if replay:
+        replay = replay if isinstance(replay, list) else [replay]
+        out.append("")
+        out.append(
+            "Diagnostic: the SQL of one straight-through `start` transaction replayed without the "
+            "engine (`flode-bench replay`), as flode sends it and without the statements that "
+            "change nothing for a new instance:"
+        )
+        out.append("")
+        out.append("| backend | as is (17 statements) tx/s | trimmed (5 statements) tx/s | trimmed / as is |")
+        out.append("| --- | ---: | ---: | ---: |")
+        for backend in ("sqlite", "postgres"):
+            a = next((r["per_second"] for r in replay if r["backend"] == backend and r["variant"] == "as-is"), None)
+            t = next((r["per_second"] for r in replay if r["backend"] == backend and r["variant"] == "trimmed"), None)
+            r = ratio(t, a)
+            out.append(f"| {backend} | {fmt(a)} | {fmt(t)} | {'n/a' if r is None else f'{r:.2f}×'} |")
+    fd_calls = jobs.get("drain", {})
+    if fd_calls.get("activate_call"):
+        out.append("")
+        out.append(
+            "flode job calls while draining (p50 / p99 ms): "
+            f"`activate_jobs` {fmt(fd_calls['activate_call'].get('p50_ms'))} / {fmt(fd_calls['activate_call'].get('p99_ms'))}, "
+            f"`complete_job` {fmt(fd_calls['complete_call'].get('p50_ms'))} / {fmt(fd_calls['complete_call'].get('p99_ms'))}."
+        )
     print("\n".join(out))
 
 

@@ -14,7 +14,8 @@
 #   STRAIGHT_INSTANCES (5000)  STRAIGHT_CONCURRENCY_SQLITE (4)  STRAIGHT_CONCURRENCY_PG (10)
 #   SPIFF_INSTANCES (3000)  JOBS (10000)  JOB_WORKERS (10)  JOB_PRODUCERS (10)
 #   LATENCY_SAMPLES (1000)  PGBENCH_SECONDS (10)  SQLITE_CEILING_TX (20000)
-#   PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres)
+#   PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres)  DIAGNOSTICS (1: also replay
+#   the straight-through transaction's SQL without the engine, as is and trimmed)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -124,6 +125,21 @@ fresh_db "$DB_FLODE"
   --concurrency "$STRAIGHT_CONCURRENCY_PG" | tee "$OUT/straight_postgres.json"
 drop_db "$DB_FLODE"
 
+# ---- diagnostic: the straight-through transaction's SQL alone, as is and without no-ops -----
+
+if [[ "${DIAGNOSTICS:-1}" == 1 ]]; then
+  log "diagnostic: replaying one straight-through transaction's SQL (as is / trimmed)"
+  for variant in as-is trimmed; do
+    rm -f "$SCRATCH"/replay.db*
+    "$FLODE_BENCH" replay --database "sqlite://$SCRATCH/replay.db" --variant "$variant" \
+      --transactions "$STRAIGHT_INSTANCES" --concurrency "$STRAIGHT_CONCURRENCY_SQLITE" | tee -a "$OUT/replay.json"
+    fresh_db "$DB_FLODE"
+    "$FLODE_BENCH" replay --database "$PG_BASE/$DB_FLODE" --variant "$variant" \
+      --transactions "$STRAIGHT_INSTANCES" --concurrency "$STRAIGHT_CONCURRENCY_PG" | tee -a "$OUT/replay.json"
+    drop_db "$DB_FLODE"
+  done
+fi
+
 # ---- job queue ------------------------------------------------------------------------------
 
 log "flode jobs on PostgreSQL: $JOBS jobs per phase, $JOB_WORKERS workers"
@@ -141,6 +157,7 @@ drop_db "$DB_GRAPHILE"
 
 # ---- report ---------------------------------------------------------------------------------
 
+printf '{"load_after":"%s"}\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT/load_after.json"
 python3 "$BENCH/report.py" "$OUT" | tee "$OUT/table.md"
 cp "$OUT/table.md" "$RESULTS/latest.md"
 log "written: bench/results/latest.md (raw results in bench/results/$RUN_ID/)"

@@ -6,11 +6,11 @@
 # created in the same run, and the `UPDATE jobs … canceled` / `DELETE FROM subscriptions`
 # for the root token of an instance that never had a job or subscription).
 #
-# Usage: bench/diagnostics/pg_statement_cost.sh   (PG_ADMIN_URL, SECONDS, CLIENTS optional)
+# Usage: bench/diagnostics/pg_statement_cost.sh   (PG_ADMIN_URL, STMT_SECONDS, CLIENTS optional)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-SECONDS_EACH="${SECONDS:-10}"
+SECONDS_EACH="${STMT_SECONDS:-10}"
 CLIENTS="${CLIENTS:-10}"
 DB="bench_stmtcost_$$"
 URL="${PG_ADMIN_URL%/*}/$DB"

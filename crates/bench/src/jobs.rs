@@ -101,6 +101,30 @@ struct Phase {
     per_second: f64,
     /// Enqueue→start; in the drain phase this is mostly time spent queued.
     latency: Latency,
+    /// Duration of the `activate_jobs` calls that returned jobs.
+    activate_call: Latency,
+    /// Duration of the `complete_job` calls.
+    complete_call: Latency,
+}
+
+/// What the workers of one phase measured, in ns.
+#[derive(Debug, Default)]
+struct Timings {
+    latency: Vec<u64>,
+    activate: Vec<u64>,
+    complete: Vec<u64>,
+}
+
+impl Timings {
+    fn extend(&mut self, other: Timings) {
+        self.latency.extend(other.latency);
+        self.activate.extend(other.activate);
+        self.complete.extend(other.complete);
+    }
+}
+
+fn nanos(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// State one phase's producers and workers share.
@@ -158,16 +182,16 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<Report> {
     let enqueue_seconds = t.elapsed().as_secs_f64();
     let begin = drain.now_ns();
     let workers = spawn_workers(&engine, &drain, args.concurrency, args.batch);
-    let latencies = finish(&drain, workers).await?;
-    let drain_phase = phase(&drain, begin, latencies);
+    let timings = finish(&drain, workers).await?;
+    let drain_phase = phase(&drain, begin, timings);
 
     // 2. Enqueue and work at the same time.
     let e2e = Shared::new(args.jobs, None);
     let workers = spawn_workers(&engine, &e2e, args.concurrency, args.batch);
     let begin = e2e.now_ns();
     produce(&engine, &e2e, args.producers).await?;
-    let latencies = finish(&e2e, workers).await?;
-    let e2e_phase = phase(&e2e, begin, latencies);
+    let timings = finish(&e2e, workers).await?;
+    let e2e_phase = phase(&e2e, begin, timings);
 
     // 3. One job at a time.
     let (tx, mut rx) = mpsc::unbounded_channel();
@@ -180,7 +204,7 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<Report> {
             .context("a job did not start within 30 s")?;
         ensure!(started == Some(seq), "job {seq} started as {started:?}");
     }
-    let idle_latency = summarise(finish(&idle, workers).await?);
+    let idle_latency = summarise(finish(&idle, workers).await?.latency);
 
     let stats = engine.store().stats().await?;
     ensure!(
@@ -204,7 +228,7 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<Report> {
     })
 }
 
-fn phase(shared: &Shared, begin_ns: u64, latencies: Vec<u64>) -> Phase {
+fn phase(shared: &Shared, begin_ns: u64, timings: Timings) -> Phase {
     let seconds = shared
         .finished
         .load(Ordering::SeqCst)
@@ -213,7 +237,9 @@ fn phase(shared: &Shared, begin_ns: u64, latencies: Vec<u64>) -> Phase {
     Phase {
         seconds: (seconds * 10_000.0).round() / 10_000.0,
         per_second: per_second(shared.enqueued.len(), seconds),
-        latency: summarise(latencies),
+        latency: summarise(timings.latency),
+        activate_call: summarise(timings.activate),
+        complete_call: summarise(timings.complete),
     }
 }
 
@@ -252,7 +278,7 @@ async fn produce(engine: &Engine, shared: &Arc<Shared>, producers: usize) -> any
     Ok(())
 }
 
-type Workers = tokio::task::JoinSet<anyhow::Result<Vec<u64>>>;
+type Workers = tokio::task::JoinSet<anyhow::Result<Timings>>;
 
 fn spawn_workers(engine: &Engine, shared: &Arc<Shared>, n: usize, batch: i64) -> Workers {
     let mut set = tokio::task::JoinSet::new();
@@ -263,9 +289,9 @@ fn spawn_workers(engine: &Engine, shared: &Arc<Shared>, n: usize, batch: i64) ->
     set
 }
 
-/// Waits until every job of the phase completed, stops the workers, returns the latencies.
-async fn finish(shared: &Shared, mut workers: Workers) -> anyhow::Result<Vec<u64>> {
-    let mut all = Vec::with_capacity(shared.enqueued.len());
+/// Waits until every job of the phase completed, stops the workers, returns their timings.
+async fn finish(shared: &Shared, mut workers: Workers) -> anyhow::Result<Timings> {
+    let mut all = Timings::default();
     let outcome = tokio::time::timeout(PHASE_LIMIT, async {
         while let Some(done) = workers.join_next().await {
             all.extend(done??);
@@ -288,21 +314,22 @@ async fn finish(shared: &Shared, mut workers: Workers) -> anyhow::Result<Vec<u64
 }
 
 /// Activates and completes jobs until the phase's count is reached; returns the
-/// enqueue→start latency (ns) of the jobs it started.
+/// enqueue→start latency of the jobs it started and the durations of its calls.
 async fn worker(
     engine: Engine,
     shared: Arc<Shared>,
     name: String,
     batch: i64,
-) -> anyhow::Result<Vec<u64>> {
+) -> anyhow::Result<Timings> {
     let total = shared.enqueued.len();
-    let mut latencies = Vec::new();
+    let mut timings = Timings::default();
     while !shared.stop.load(Ordering::SeqCst) {
         // Register for the wake-up before looking, so that a commit in between is not missed.
         let wake = engine.jobs_created();
         tokio::pin!(wake);
         let already =
             std::future::poll_fn(|cx| Poll::Ready(wake.as_mut().poll(cx).is_ready())).await;
+        let call = Instant::now();
         let jobs = engine
             .activate_jobs(JOB_TYPE, &name, batch, LEASE_MS)
             .await?;
@@ -313,6 +340,7 @@ async fn worker(
             }
             continue;
         }
+        timings.activate.push(nanos(call));
         for job in jobs {
             let seq = job
                 .variables
@@ -325,14 +353,16 @@ async fn worker(
                 .get(seq)
                 .map(|a| a.load(Ordering::SeqCst))
                 .ok_or_else(|| anyhow!("job {} of another phase (seq {seq})", job.job.id))?;
-            latencies.push(now.saturating_sub(enqueued));
+            timings.latency.push(now.saturating_sub(enqueued));
             if let Some(started) = &shared.started {
                 // The receiver only goes away when the phase failed.
                 let _ = started.send(seq);
             }
+            let call = Instant::now();
             engine
                 .complete_job(&job.job.id, Some(&name), Map::new())
                 .await?;
+            timings.complete.push(nanos(call));
             if shared.completed.fetch_add(1, Ordering::SeqCst) + 1 == total {
                 shared.finished.store(shared.now_ns(), Ordering::SeqCst);
                 shared.stop.store(true, Ordering::SeqCst);
@@ -340,5 +370,5 @@ async fn worker(
             }
         }
     }
-    Ok(latencies)
+    Ok(timings)
 }

@@ -24,12 +24,18 @@ impl Clock for SystemClock {
 
 /// A clock that only moves when told to (tests, headless runs).
 #[derive(Debug, Default, Clone)]
-pub struct ManualClock(Arc<AtomicI64>);
+pub struct ManualClock(Arc<AtomicI64>, bool);
 
 impl ManualClock {
     /// Starts at `ms`.
     pub fn new(ms: i64) -> Self {
-        Self(Arc::new(AtomicI64::new(ms)))
+        Self(Arc::new(AtomicI64::new(ms)), false)
+    }
+
+    /// Starts at `ms` and moves 1 ms on every reading, so that separate transactions get
+    /// distinct, ordered times (headless traces order steps across instances by time).
+    pub fn ticking(ms: i64) -> Self {
+        Self(Arc::new(AtomicI64::new(ms)), true)
     }
 
     /// Moves forward by `ms`.
@@ -50,6 +56,10 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now_ms(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
+        if self.1 {
+            self.0.fetch_add(1, Ordering::SeqCst)
+        } else {
+            self.0.load(Ordering::SeqCst)
+        }
     }
 }

@@ -640,8 +640,11 @@ impl Engine {
                 )));
             }
             match effect {
-                Effect::Signal { name } => {
+                Effect::Signal { name, origin } => {
                     for s in tx.find_subscriptions("signal", &name, None).await? {
+                        if origin.as_deref() == Some(s.instance_id.as_str()) {
+                            continue;
+                        }
                         let more = self
                             .run_on(tx, &s.instance_id, |run| {
                                 run.trigger(s.token, &s.node_id, Map::new()).map(|_| ())
@@ -698,6 +701,35 @@ impl Engine {
                         .correlate_in(tx, &name, correlation_key.as_deref(), variables)
                         .await?;
                     queue.extend(more);
+                }
+                Effect::ChildEscalation {
+                    parent_instance_id,
+                    parent_token,
+                    code,
+                } => {
+                    queue.extend(
+                        self.run_on(tx, &parent_instance_id, |run| {
+                            run.escalate_from_child(parent_token, code)
+                        })
+                        .await?,
+                    );
+                }
+                Effect::CancelChildren {
+                    parent_instance_id,
+                    parent_token,
+                } => {
+                    for child in tx
+                        .child_instances(&parent_instance_id, parent_token)
+                        .await?
+                    {
+                        queue.extend(
+                            self.run_on(tx, &child, |run| {
+                                run.cancel();
+                                Ok(())
+                            })
+                            .await?,
+                        );
+                    }
                 }
                 Effect::ChildCompleted {
                     parent_instance_id,
@@ -1008,6 +1040,7 @@ impl Engine {
             &mut tx,
             vec![Effect::Signal {
                 name: name.to_owned(),
+                origin: None,
             }],
         )
         .await?;

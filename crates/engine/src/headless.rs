@@ -24,6 +24,9 @@ pub struct HeadlessOptions {
     pub auto_complete_jobs: bool,
     /// Other BPMN/DMN files to deploy first (called processes, decisions): (name, xml).
     pub extra: Vec<(String, String)>,
+    /// Processes to start (with no variables) before the main one, e.g. the receiver of a
+    /// message the main process sends.
+    pub start_first: Vec<String>,
 }
 
 /// An incident in the result.
@@ -79,7 +82,7 @@ async fn run_on(
     let store = Store::connect(&StoreOptions::new(url)).await?;
     store.migrate().await?;
     // A fixed start makes traces and timestamps reproducible.
-    let clock = ManualClock::new(1_767_225_600_000);
+    let clock = ManualClock::ticking(1_767_225_600_000);
     let engine = Engine::new(
         store.clone(),
         Arc::new(clock.clone()),
@@ -97,6 +100,9 @@ async fn run_on(
             .map(|d| d.key.clone())
             .ok_or_else(|| Error::BadRequest("nothing to run".into()))?,
     };
+    for first in &options.start_first {
+        engine.start(first, Map::new(), None).await?;
+    }
     let instance = engine.start(&process_id, variables, None).await?;
     for _ in 0..MAX_ROUNDS {
         if !advance(&engine, &clock, options).await? {

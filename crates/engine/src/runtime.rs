@@ -35,6 +35,8 @@ pub enum Effect {
     Signal {
         /// Signal name.
         name: String,
+        /// The throwing instance, whose own catchers the run already served.
+        origin: Option<String>,
     },
     /// Start a child instance for a call activity.
     StartChild {
@@ -64,6 +66,22 @@ pub enum Effect {
         parent_token: i64,
         /// Variables to hand back.
         variables: Map<String, Value>,
+    },
+    /// This called instance threw an escalation nobody inside caught.
+    ChildEscalation {
+        /// Parent instance.
+        parent_instance_id: String,
+        /// The parent's call-activity token.
+        parent_token: i64,
+        /// Escalation code.
+        code: Option<String>,
+    },
+    /// A call activity was cancelled: cancel the instance it called.
+    CancelChildren {
+        /// This instance.
+        parent_instance_id: String,
+        /// The cancelled call-activity token.
+        parent_token: i64,
     },
     /// This called instance ended by an error nobody inside caught.
     ChildError {
@@ -165,6 +183,8 @@ pub struct Run<'a> {
     history_new: HashMap<i64, usize>,
     effects: Vec<Effect>,
     completed_by: Option<String>,
+    /// Live signal subscriptions of this instance: (token, node id, name).
+    signals: Vec<(i64, String, String)>,
 }
 
 /// The result of a run.
@@ -249,6 +269,11 @@ impl<'a> Run<'a> {
         for v in snapshot.variables {
             run.vars.entry(v.scope).or_default().insert(v.name, v.value);
         }
+        for sub in snapshot.subscriptions {
+            if sub.kind == "signal" {
+                run.signals.push((sub.token, sub.node_id, sub.name));
+            }
+        }
         Ok(run)
     }
 
@@ -276,6 +301,7 @@ impl<'a> Run<'a> {
             history_new: HashMap::new(),
             effects: Vec::new(),
             completed_by: None,
+            signals: Vec::new(),
         }
     }
 
@@ -342,7 +368,7 @@ impl<'a> Run<'a> {
             ));
         }
         self.completed_by = completed_by;
-        self.write.subscriptions_delete.push(key);
+        self.drop_subs(key);
         self.write.jobs_cancel.push(key);
         self.accept_result(key, variables);
         if let Err(fault) = self.complete(key) {
@@ -805,7 +831,7 @@ impl<'a> Run<'a> {
                 Ok(())
             }
             Some(s) => {
-                self.write.subscriptions_delete.push(s);
+                self.drop_subs(s);
                 self.write.jobs_cancel.push(s);
                 self.complete(s)
             }
@@ -815,7 +841,7 @@ impl<'a> Run<'a> {
     fn end_instance(&mut self, state: InstanceState) {
         self.instance.state = state;
         self.instance.ended_at = Some(self.now);
-        self.write.subscriptions_delete.push(ROOT);
+        self.drop_subs(ROOT);
         self.write.jobs_cancel.push(ROOT);
         if state == InstanceState::Completed
             && let (Some(parent), Some(token)) = (
@@ -1034,8 +1060,13 @@ impl<'a> Run<'a> {
                 Ok(())
             }
             Throw::Signal(name) => {
-                self.effects.push(Effect::Signal { name: name.clone() });
-                self.complete(key)
+                self.effects.push(Effect::Signal {
+                    name: name.clone(),
+                    origin: Some(self.instance.id.clone()),
+                });
+                self.complete(key)?;
+                self.signal_here(name);
+                Ok(())
             }
             Throw::Link(name) => {
                 let parent = self.token(key).parent;
@@ -1113,31 +1144,22 @@ impl<'a> Run<'a> {
     }
 
     fn throw_escalation(&mut self, key: i64, code: Option<String>) {
-        let matches =
-            |t: &Trigger| matches!(t, Trigger::Escalation(c) if c.is_none() || *c == code);
         let is_end = matches!(
             self.proc.process.nodes[self.token(key).node].kind,
             NodeKind::EndEvent { .. }
         );
-        let mut current = key;
-        loop {
-            let scope = self.token(current).parent;
-            if let Some((es, start)) = self.find_event_subprocess(scope, &matches) {
-                let interrupting = self.interrupting(start);
-                self.start_event_subprocess(scope, es, start, interrupting);
-                break;
-            }
-            match scope {
-                Some(s) => {
-                    if let Some(b) = self.find_boundary(s, &matches) {
-                        let interrupting = self.interrupting(b);
-                        self.catch_boundary(s, b, interrupting);
-                        break;
-                    }
-                    current = s;
-                }
-                None => break,
-            }
+        let caught = self.catch_escalation(key, &code, false);
+        if !caught
+            && let (Some(parent), Some(token)) = (
+                self.instance.parent_instance_id.clone(),
+                self.instance.parent_token,
+            )
+        {
+            self.effects.push(Effect::ChildEscalation {
+                parent_instance_id: parent,
+                parent_token: token,
+                code: code.clone(),
+            });
         }
         // Uncaught escalations are not errors; the thrower carries on (or ends).
         if self.tokens.contains_key(&key) {
@@ -1150,6 +1172,58 @@ impl<'a> Run<'a> {
                 self.raise(key, fault);
             }
         }
+    }
+
+    /// Finds the catcher of an escalation raised at `from` (on its own boundary first when
+    /// `own_boundary`, as for a call activity whose child escalated) and starts it.
+    fn catch_escalation(&mut self, from: i64, code: &Option<String>, own_boundary: bool) -> bool {
+        let matches = |t: &Trigger| matches!(t, Trigger::Escalation(c) if c.is_none() || c == code);
+        if own_boundary && let Some(b) = self.find_boundary(from, &matches) {
+            let interrupting = self.interrupting(b);
+            self.catch_boundary(from, b, interrupting);
+            return true;
+        }
+        let mut current = from;
+        loop {
+            let scope = self.token(current).parent;
+            if let Some((es, start)) = self.find_event_subprocess(scope, &matches) {
+                let interrupting = self.interrupting(start);
+                self.start_event_subprocess(scope, es, start, interrupting);
+                return true;
+            }
+            match scope {
+                Some(s) => {
+                    if let Some(b) = self.find_boundary(s, &matches) {
+                        let interrupting = self.interrupting(b);
+                        self.catch_boundary(s, b, interrupting);
+                        return true;
+                    }
+                    current = s;
+                }
+                None => return false,
+            }
+        }
+    }
+
+    /// A called instance escalated: catch it at the call activity `key` or above.
+    pub fn escalate_from_child(&mut self, key: i64, code: Option<String>) -> Result<(), String> {
+        if !self.tokens.contains_key(&key) {
+            return Err(format!("token {key} is not active"));
+        }
+        if !self.catch_escalation(key, &code, true)
+            && let (Some(parent), Some(token)) = (
+                self.instance.parent_instance_id.clone(),
+                self.instance.parent_token,
+            )
+        {
+            self.effects.push(Effect::ChildEscalation {
+                parent_instance_id: parent,
+                parent_token: token,
+                code,
+            });
+        }
+        self.run();
+        Ok(())
     }
 
     fn interrupting(&self, node: NodeIdx) -> bool {
@@ -1213,7 +1287,7 @@ impl<'a> Run<'a> {
             for c in children {
                 self.cancel_subtree(c);
             }
-            self.write.subscriptions_delete.push(scope.unwrap_or(ROOT));
+            self.drop_subs(scope.unwrap_or(ROOT));
             self.write.jobs_cancel.push(scope.unwrap_or(ROOT));
         }
         let es_key = self.new_token(scope, es, state::SCOPE, TokenData::default());
@@ -1238,7 +1312,7 @@ impl<'a> Run<'a> {
         };
         let (tnode, parent) = (token.node, token.parent);
         if tnode == node && token.state == state::WAITING {
-            self.write.subscriptions_delete.push(key);
+            self.drop_subs(key);
             self.write.jobs_cancel.push(key);
             self.accept_result(key, variables);
             self.complete(key)?;
@@ -1264,7 +1338,7 @@ impl<'a> Run<'a> {
             }
             _ if matches!(p.nodes[tnode].kind, NodeKind::EventBasedGateway) => {
                 self.end_token(key, "completed");
-                self.write.subscriptions_delete.push(key);
+                self.drop_subs(key);
                 self.write.jobs_cancel.push(key);
                 let next = self.new_token(parent, node, state::ARRIVING, TokenData::default());
                 for (name, value) in variables {
@@ -1458,7 +1532,7 @@ impl<'a> Run<'a> {
                 .unwrap_or_default();
             self.set_propagating(self.token(body).parent, out.clone(), Value::Array(outputs));
         }
-        self.write.subscriptions_delete.push(body);
+        self.drop_subs(body);
         self.write.jobs_cancel.push(body);
         self.take_outgoing(body)
     }
@@ -1513,6 +1587,8 @@ impl<'a> Run<'a> {
                 self.subscribe_message(key, node, &m.name, m.correlation_key.as_ref())
             }
             Trigger::Signal(name) => {
+                self.signals
+                    .push((key, self.proc.process.nodes[node].id.clone(), name.clone()));
                 self.write.subscriptions_insert.push(SubscriptionRecord {
                     id: new_id(),
                     instance_id: self.instance.id.clone(),
@@ -1670,6 +1746,41 @@ impl<'a> Run<'a> {
 
     // ---- tokens and history ------------------------------------------------------------
 
+    /// Removes a token's subscriptions (in the store and from the in-run signal list).
+    fn drop_subs(&mut self, token: i64) {
+        self.write.subscriptions_delete.push(token);
+        self.signals.retain(|s| s.0 != token);
+    }
+
+    /// Delivers a signal to this instance's own catchers, at once: BPMN signals are
+    /// broadcast, and the thrower's instance must not run on before its catchers hear it.
+    fn signal_here(&mut self, name: &str) {
+        let targets: Vec<(i64, String)> = self
+            .signals
+            .iter()
+            .filter(|s| s.2 == name)
+            .map(|s| (s.0, s.1.clone()))
+            .collect();
+        for (token, node_id) in targets {
+            let Some(node) = self.proc.process.node_by_id(&node_id) else {
+                continue;
+            };
+            let alive = if token == ROOT {
+                self.instance.state == InstanceState::Active
+            } else {
+                self.tokens.contains_key(&token)
+            };
+            if !alive {
+                continue;
+            }
+            if let Err(fault) = self.fire(token, node, Map::new()) {
+                if token != ROOT {
+                    self.raise(token, fault);
+                }
+            }
+        }
+    }
+
     fn alloc(&mut self) -> i64 {
         let k = self.instance.next_token;
         self.instance.next_token += 1;
@@ -1755,8 +1866,20 @@ impl<'a> Run<'a> {
             self.write.incidents_resolve.push(key);
         }
         if token.state != state::ARRIVING {
-            self.write.subscriptions_delete.push(key);
+            self.drop_subs(key);
             self.write.jobs_cancel.push(key);
+        }
+        if how == "canceled"
+            && token.state == state::WAITING
+            && matches!(
+                self.proc.process.nodes[token.node].kind,
+                NodeKind::CallActivity { .. }
+            )
+        {
+            self.effects.push(Effect::CancelChildren {
+                parent_instance_id: self.instance.id.clone(),
+                parent_token: key,
+            });
         }
         if self.vars.remove(&key).is_some() {
             self.write.scopes_delete.push(key);

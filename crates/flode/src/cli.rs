@@ -137,6 +137,7 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 auto_complete_user_tasks,
                 auto_complete_jobs,
                 extra: Vec::new(),
+                start_first: Vec::new(),
             };
             tools::run(&file, &vars, options, &with).await
         }

@@ -284,6 +284,8 @@ pub struct InstanceSnapshot {
     pub tokens: Vec<TokenRecord>,
     /// All variables, every scope.
     pub variables: Vec<VariableRecord>,
+    /// Its message and signal subscriptions.
+    pub subscriptions: Vec<SubscriptionRecord>,
 }
 
 /// Everything one engine run changed for one instance, written in one transaction.

@@ -119,10 +119,20 @@ impl Tx {
         .map(decode_token)
         .collect::<Result<Vec<_>, Error>>()?;
         let variables = load_variables(&mut *self.inner, id).await?;
+        let subscriptions = sqlx::query(
+            "SELECT id, instance_id, token, node_id, kind, name, correlation_key, created_at FROM subscriptions WHERE instance_id = $1 ORDER BY created_at, id",
+        )
+        .bind(id)
+        .fetch_all(&mut *self.inner)
+        .await?
+        .iter()
+        .map(decode_subscription)
+        .collect::<Result<Vec<_>, Error>>()?;
         Ok(InstanceSnapshot {
             instance,
             tokens,
             variables,
+            subscriptions,
         })
     }
 
@@ -423,6 +433,22 @@ impl Tx {
         decode_incident(&row)
     }
 
+    /// Active instances called by `parent`'s token `token` (call activities).
+    pub async fn child_instances(
+        &mut self,
+        parent: &str,
+        token: i64,
+    ) -> Result<Vec<String>, Error> {
+        let rows = sqlx::query(
+            "SELECT id FROM instances WHERE parent_instance_id = $1 AND parent_token = $2 AND state = 'active'",
+        )
+        .bind(parent)
+        .bind(token)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
     /// A user task by id.
     pub async fn user_task(&mut self, id: &str) -> Result<UserTaskRecord, Error> {
         let row = sqlx::query(AssertSqlSafe(format!(
@@ -468,20 +494,7 @@ impl Tx {
                 .await?
             }
         };
-        rows.iter()
-            .map(|r| {
-                Ok(SubscriptionRecord {
-                    id: r.try_get("id")?,
-                    instance_id: r.try_get("instance_id")?,
-                    token: r.try_get("token")?,
-                    node_id: r.try_get("node_id")?,
-                    kind: r.try_get("kind")?,
-                    name: r.try_get("name")?,
-                    correlation_key: r.try_get("correlation_key")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(decode_subscription).collect()
     }
 }
 
@@ -545,6 +558,19 @@ pub(crate) fn decode_instance(r: &AnyRow) -> Result<InstanceRecord, Error> {
         revision: r.try_get("revision")?,
         started_at: r.try_get("started_at")?,
         ended_at: r.try_get("ended_at")?,
+    })
+}
+
+pub(crate) fn decode_subscription(r: &AnyRow) -> Result<SubscriptionRecord, Error> {
+    Ok(SubscriptionRecord {
+        id: r.try_get("id")?,
+        instance_id: r.try_get("instance_id")?,
+        token: r.try_get("token")?,
+        node_id: r.try_get("node_id")?,
+        kind: r.try_get("kind")?,
+        name: r.try_get("name")?,
+        correlation_key: r.try_get("correlation_key")?,
+        created_at: r.try_get("created_at")?,
     })
 }
 

@@ -125,7 +125,11 @@ async fn seed(engine: &Engine) -> BTreeMap<&'static str, String> {
     // 51 finished instances: one more than a page of the instance list.
     for n in 0..51 {
         engine
-            .start("kvittens", Map::new(), Some(format!("2026-{:04}", 1000 + n)))
+            .start(
+                "kvittens",
+                Map::new(),
+                Some(format!("2026-{:04}", 1000 + n)),
+            )
             .await
             .expect("start kvittens");
     }
@@ -165,7 +169,11 @@ async fn seed(engine: &Engine) -> BTreeMap<&'static str, String> {
                 .expect("fail job");
         } else {
             engine
-                .complete_job(&job.id, Some("a11y-worker"), vars(json!({"diarienummer": "SOC 2026/17"})))
+                .complete_job(
+                    &job.id,
+                    Some("a11y-worker"),
+                    vars(json!({"diarienummer": "SOC 2026/17"})),
+                )
                 .await
                 .expect("complete job");
         }
@@ -183,7 +191,11 @@ async fn seed(engine: &Engine) -> BTreeMap<&'static str, String> {
     ids.insert("instance", failing);
 
     let script = engine
-        .start("berakning", vars(json!({"inkomst": 0})), Some("2026-0201".into()))
+        .start(
+            "berakning",
+            vars(json!({"inkomst": 0})),
+            Some("2026-0201".into()),
+        )
         .await
         .expect("start berakning")
         .id;
@@ -221,7 +233,11 @@ async fn complete_task(engine: &Engine, instance_id: &str, user: &str) {
         .expect("user tasks");
     let task = tasks.first().expect("a user task");
     engine
-        .complete_user_task(&task.id, vars(json!({"beviljad": true})), Some(user.to_owned()))
+        .complete_user_task(
+            &task.id,
+            vars(json!({"beviljad": true})),
+            Some(user.to_owned()),
+        )
         .await
         .expect("complete user task");
 }

@@ -42,13 +42,33 @@ fn free_port() -> u16 {
     listener.local_addr().expect("local addr").port()
 }
 
+/// Waits until chromedriver accepts connections, or fails if it exits or takes too long.
+async fn wait_for_port(driver: &mut Child, port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        if let Ok(Some(status)) = driver.try_wait() {
+            panic!("{CHROMEDRIVER} exited with {status} before listening on port {port}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{CHROMEDRIVER} did not listen on port {port} within 20 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 impl Browser {
     /// Starts chromedriver and opens a headless Chromium session with a fresh profile.
     pub(crate) async fn start() -> Browser {
         let port = free_port();
-        let driver = Command::new(CHROMEDRIVER)
+        let mut driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
-            .arg("--allowed-ips=")
             .arg("--log-level=WARNING")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -86,21 +106,15 @@ impl Browser {
             serde_json::Value::Object(map) => map,
             _ => unreachable!("a JSON object literal"),
         };
-        let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let client = loop {
-            let mut builder = ClientBuilder::new(HttpConnector::new());
-            builder.capabilities(capabilities.clone());
-            match builder.connect(&url).await {
-                Ok(client) => break client,
-                Err(e) if Instant::now() < deadline => {
-                    // chromedriver is still starting (connection refused).
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("no WebDriver session from {CHROMEDRIVER} on port {port}: {e}"),
-            }
-        };
+        wait_for_port(&mut driver, port).await;
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        let client = builder
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| {
+                panic!("no WebDriver session from {CHROMEDRIVER} with {CHROMIUM}: {e}")
+            });
         Browser {
             client,
             driver,

@@ -274,3 +274,50 @@ async fn non_interrupting_timer_cycle_repeats_the_set_number_of_times() {
         );
     }
 }
+
+#[tokio::test]
+async fn cancelling_a_call_activity_cancels_the_called_instance() {
+    let child = model(
+        "slow",
+        r#"
+    <bpmn:startEvent id="cs"/>
+    <bpmn:sequenceFlow id="c1" sourceRef="cs" targetRef="ct"/>
+    <bpmn:userTask id="ct"/>"#,
+    );
+    let parent = model(
+        "caller",
+        r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call"/>
+    <bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="slow"/></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:boundaryEvent id="deadline" attachedToRef="call"><bpmn:timerEventDefinition><bpmn:timeDuration>P10D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="deadline" targetRef="late"/>
+    <bpmn:endEvent id="late"/>"#,
+    );
+    for db in databases().await {
+        let (engine, clock) = engine(&db).await;
+        engine.deploy("slow.bpmn", &child).await.expect("child");
+        engine.deploy("caller.bpmn", &parent).await.expect("parent");
+        let p = engine
+            .start("caller", vars(json!({})), None)
+            .await
+            .expect("start");
+        clock.advance(10 * 86_400_000);
+        assert_eq!(engine.fire_due_timers(10).await.expect("fire"), 1);
+        let all = engine
+            .store()
+            .instances(&InstanceFilter::default(), PAGE)
+            .await
+            .expect("all");
+        let c = all.iter().find(|i| i.process_key == "slow").expect("child");
+        assert_eq!(c.state, InstanceState::Canceled, "{}", db.name);
+        assert_eq!(
+            engine.store().user_tasks_of(&c.id).await.expect("t")[0].state,
+            "canceled"
+        );
+        assert_eq!(
+            engine.store().instance(&p.id).await.expect("p").state,
+            InstanceState::Completed
+        );
+    }
+}

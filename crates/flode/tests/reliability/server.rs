@@ -143,6 +143,27 @@ impl Server {
         let _ = self.child.wait();
     }
 
+    /// SIGTERM, then waits up to `within` for a clean exit; returns the exit status.
+    pub(crate) fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success());
+        let end = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < end,
+                "flode serve did not stop within {within:?} of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Starts again on the same port and database.
     pub(crate) async fn restart(&mut self) {
         let next = Self::start_on(&self.db, self.port, &self.name).await;

@@ -265,3 +265,34 @@ async fn timers_due_during_downtime_fire_after_restart() {
         downtime_story(pg).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_cleanly_and_the_next_start_carries_on() {
+    let db = sqlite();
+    let api = Api::new();
+    let mut server = Server::start(&db, "node-g").await;
+    api.deploy(&server.base, "g.bpmn", &job_model("g", "g.effect"))
+        .await;
+    for _ in 0..20 {
+        api.start(&server.base, "g").await;
+    }
+    let status = server.terminate(Duration::from_secs(15));
+    assert!(status.success(), "clean exit on SIGTERM: {status:?}");
+    server.restart().await;
+    let external = Arc::new(Mutex::new(External::default()));
+    let stop = Arc::new(Mutex::new(false));
+    let done = Arc::new(Mutex::new(Vec::new()));
+    let w = tokio::spawn(worker(
+        api.clone(),
+        server.base.clone(),
+        "g.effect".into(),
+        "w".into(),
+        external.clone(),
+        stop.clone(),
+        done.clone(),
+    ));
+    wait_until_done(&api, &server.base, Duration::from_secs(60)).await;
+    *stop.lock().expect("lock") = true;
+    w.await.expect("worker");
+    assert_eq!(done.lock().expect("lock").len(), 20);
+}
