@@ -1773,10 +1773,10 @@ impl<'a> Run<'a> {
             if !alive {
                 continue;
             }
-            if let Err(fault) = self.fire(token, node, Map::new()) {
-                if token != ROOT {
-                    self.raise(token, fault);
-                }
+            if let Err(fault) = self.fire(token, node, Map::new())
+                && token != ROOT
+            {
+                self.raise(token, fault);
             }
         }
     }
