@@ -892,27 +892,25 @@ impl Engine {
         Ok(())
     }
 
-    /// Reports a failed attempt. With `retries` > 0 the job is due again after `backoff_ms`;
-    /// at 0 an incident is raised for a person to resolve.
+    /// Reports a failed attempt. With `retries` > 0 the job is due again after `backoff_ms`
+    /// (default: 1 s doubling per attempt, at most 10 min); at 0 an incident is raised for a
+    /// person to resolve.
     pub async fn fail_job(
         &self,
         job_id: &str,
         worker: Option<&str>,
         retries: i64,
         error_message: &str,
-        backoff_ms: i64,
+        backoff_ms: Option<i64>,
     ) -> Result<JobRecord, Error> {
         let now = self.now();
         let mut tx = self.begin().await?;
+        let backoff = match backoff_ms {
+            Some(ms) => ms.max(0),
+            None => default_backoff(tx.job(job_id).await?.attempts),
+        };
         let job = tx
-            .fail_job(
-                job_id,
-                worker,
-                retries,
-                now + backoff_ms.max(0),
-                error_message,
-                now,
-            )
+            .fail_job(job_id, worker, retries, now + backoff, error_message, now)
             .await?;
         if job.state == "failed"
             && let Some(instance) = &job.instance_id
@@ -1182,6 +1180,12 @@ impl Engine {
     }
 }
 
+/// Exponential backoff after `attempts` tries: 1 s, 2 s, 4 s, … capped at 10 minutes.
+fn default_backoff(attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 20) - 1;
+    (1_000i64 << exp).min(600_000)
+}
+
 fn next_cycle(job: &JobRecord, now: i64, interval: i64) -> JobRecord {
     let mut payload = job.payload.clone();
     if let Some(Value::Number(n)) = job.payload.get("remaining")
@@ -1209,6 +1213,17 @@ fn next_cycle(job: &JobRecord, now: i64, interval: i64) -> JobRecord {
         created_at: now,
         updated_at: now,
         ..job.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_doubles_up_to_ten_minutes() {
+        assert_eq!(super::default_backoff(1), 1_000);
+        assert_eq!(super::default_backoff(2), 2_000);
+        assert_eq!(super::default_backoff(5), 16_000);
+        assert_eq!(super::default_backoff(40), 600_000);
     }
 }
 

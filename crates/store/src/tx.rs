@@ -464,36 +464,35 @@ impl Tx {
         decode_user_task(&row)
     }
 
-    /// Subscriptions matching a message or signal. `correlation_key` `None` matches any.
+    /// Subscriptions a message (`kind` "message": same name and the same correlation key,
+    /// `None` matching only subscriptions without a key) or a signal (`kind` "signal": same
+    /// name, the key is ignored) reaches, oldest first.
     pub async fn find_subscriptions(
         &mut self,
         kind: &str,
         name: &str,
         correlation_key: Option<&str>,
     ) -> Result<Vec<SubscriptionRecord>, Error> {
-        let rows = match correlation_key {
-            Some(key) => {
-                sqlx::query(
-                    "SELECT id, instance_id, token, node_id, kind, name, correlation_key, created_at FROM subscriptions \
-                     WHERE kind = $1 AND name = $2 AND correlation_key = $3 ORDER BY created_at, id",
-                )
-                .bind(kind)
-                .bind(name)
-                .bind(key)
-                .fetch_all(&mut *self.inner)
-                .await?
+        let sql = match (kind, correlation_key) {
+            ("message", Some(_)) => {
+                "SELECT id, instance_id, token, node_id, kind, name, correlation_key, created_at FROM subscriptions \
+                 WHERE kind = $1 AND name = $2 AND correlation_key = $3 ORDER BY created_at, id"
             }
-            None => {
-                sqlx::query(
-                    "SELECT id, instance_id, token, node_id, kind, name, correlation_key, created_at FROM subscriptions \
-                     WHERE kind = $1 AND name = $2 ORDER BY created_at, id",
-                )
-                .bind(kind)
-                .bind(name)
-                .fetch_all(&mut *self.inner)
-                .await?
+            ("message", None) => {
+                "SELECT id, instance_id, token, node_id, kind, name, correlation_key, created_at FROM subscriptions \
+                 WHERE kind = $1 AND name = $2 AND correlation_key IS NULL AND $3 = '' ORDER BY created_at, id"
+            }
+            _ => {
+                "SELECT id, instance_id, token, node_id, kind, name, correlation_key, created_at FROM subscriptions \
+                 WHERE kind = $1 AND name = $2 AND $3 = $3 ORDER BY created_at, id"
             }
         };
+        let rows = sqlx::query(sql)
+            .bind(kind)
+            .bind(name)
+            .bind(correlation_key.unwrap_or(""))
+            .fetch_all(&mut *self.inner)
+            .await?;
         rows.iter().map(decode_subscription).collect()
     }
 }

@@ -163,7 +163,7 @@ async fn seed(engine: &Engine) -> BTreeMap<&'static str, String> {
                     Some("a11y-worker"),
                     0,
                     "diariet svarar inte (HTTP 503)",
-                    0,
+                    Some(0),
                 )
                 .await
                 .expect("fail job");

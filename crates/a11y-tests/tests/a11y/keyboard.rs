@@ -221,6 +221,13 @@ pub(crate) async fn check(client: &Client) -> Result<Report, String> {
                         f.describe
                     ));
                 }
+                if i + 1 == next {
+                    failures.push(format!(
+                        "focus stuck on {} after Tab: a keyboard trap",
+                        f.describe
+                    ));
+                    break;
+                }
                 if i != next {
                     failures.push(format!(
                         "Tab order: expected {} (stop {next}) but focus went to {} (stop {i})",

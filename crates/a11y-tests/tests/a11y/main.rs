@@ -15,12 +15,14 @@
 //! - `catalogue`: `pages.toml`.
 //! - `axe`: axe-core in the page.
 //! - `keyboard`: Tab order, traps, focus indicators, skip link.
+//! - `selftest`: broken fixture pages that the checks must catch.
 
 mod app;
 mod axe;
 mod browser;
 mod catalogue;
 mod keyboard;
+mod selftest;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -72,6 +74,12 @@ fn every_admin_page_is_accessible() {
         let app = app::start().await;
         let browser = Browser::start().await;
         let shots = screenshot_dir();
+        let missed = selftest::run(&browser.client).await;
+        assert!(
+            missed.is_empty(),
+            "the harness itself is broken:\n{}",
+            missed.join("\n")
+        );
         let mut results = Vec::new();
         for page in &catalogue.page {
             let result = check_page(&browser.client, &app, page, &shots).await;
@@ -254,17 +262,26 @@ async fn wait_for_new_page(client: &Client) -> Result<(), String> {
 
 /// A full-page PNG: the window is made as tall as the page, then put back.
 async fn screenshot(client: &Client, file: &std::path::Path) -> Result<(), String> {
-    let height = client
-        .execute(
-            "return Math.ceil(document.documentElement.scrollHeight);",
-            vec![],
-        )
-        .await
-        .map_err(|e| format!("measuring the page failed: {e}"))?
-        .as_u64()
-        .and_then(|h| u32::try_from(h).ok())
-        .unwrap_or(HEIGHT)
-        .clamp(HEIGHT, 12_000);
+    let measure = async || -> Result<(u32, u32), String> {
+        let v = client
+            .execute(
+                "return [Math.ceil(document.documentElement.scrollHeight), window.innerHeight];",
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("measuring the page failed: {e}"))?;
+        let n = |i: usize| {
+            v.get(i)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|h| u32::try_from(h).ok())
+                .unwrap_or(HEIGHT)
+        };
+        Ok((n(0), n(1)))
+    };
+    let (page, viewport) = measure().await?;
+    // The window is a little taller than the viewport in it.
+    let chrome = HEIGHT.saturating_sub(viewport);
+    let height = page.clamp(HEIGHT - chrome, 12_000) + chrome;
     let resize = |h| client.set_window_size(WIDTH, h);
     resize(height)
         .await

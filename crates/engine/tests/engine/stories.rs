@@ -180,7 +180,7 @@ async fn failing_job_retries_then_incident_then_resolution() {
             .expect("a")
             .remove(0);
         let failed = engine
-            .fail_job(&job.job.id, Some("w1"), 1, "SSBTEK timeout", 0)
+            .fail_job(&job.job.id, Some("w1"), 1, "SSBTEK timeout", Some(0))
             .await
             .expect("fail");
         assert_eq!(failed.state, "ready");
@@ -195,7 +195,7 @@ async fn failing_job_retries_then_incident_then_resolution() {
             "retries keep the idempotency key"
         );
         let failed = engine
-            .fail_job(&again.job.id, Some("w1"), 0, "SSBTEK down", 0)
+            .fail_job(&again.job.id, Some("w1"), 0, "SSBTEK down", None)
             .await
             .expect("fail");
         assert_eq!(failed.state, "failed");
@@ -392,6 +392,14 @@ async fn messages_correlate_by_key_only_to_their_instance() {
             .start("msg", vars(json!({"caseNo": "B"})), None)
             .await
             .expect("b");
+        // A message without a key reaches no subscription that has one.
+        assert_eq!(
+            engine
+                .correlate_message("komplettering", None, vars(json!({})))
+                .await
+                .expect("keyless"),
+            0
+        );
         let n = engine
             .correlate_message("komplettering", Some("B"), vars(json!({"doc": "lön"})))
             .await

@@ -72,9 +72,9 @@ pub(crate) struct FailJobRequest {
     retries: i64,
     /// What went wrong (shown to operators; keep personal data out).
     error_message: Option<String>,
-    /// Wait before the next attempt, in ms.
+    /// Wait before the next attempt, in ms; default: 1 s doubling per attempt, at most 10 min.
     #[serde(default)]
-    backoff_ms: i64,
+    backoff_ms: Option<i64>,
 }
 
 /// Throwing a BPMN error from a job.
