@@ -42,6 +42,7 @@ use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -70,10 +71,22 @@ pub fn router(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(TraceLayer::new_for_http().make_span_with(span))
                 .layer(axum::middleware::from_fn(report::finish))
+                // A bug that panics answers 500 with a correlation id, logged like any
+                // internal error, instead of dropping the connection.
+                .layer(CatchPanicLayer::custom(panic_response))
                 .layer(axum::middleware::from_fn(csrf::guard))
                 .layer(DefaultBodyLimit::max(body_limit)),
         )
         .with_state(state)
+}
+
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    problem::Problem::internal(format!("handler panicked: {what}")).into_response()
 }
 
 /// The request span: method, path (not the query, which may hold personal data) and id.

@@ -201,6 +201,7 @@ pub(crate) async fn check(client: &Client) -> Result<Report, String> {
     let mut next = 0;
     let limit = prepared.stops.len() + 20;
     let mut left = false;
+    let mut trapped = false;
     for press_no in 1..=limit {
         press(client, Key::Tab).await?;
         let f = focus(client).await?;
@@ -226,6 +227,7 @@ pub(crate) async fn check(client: &Client) -> Result<Report, String> {
                         "focus stuck on {} after Tab: a keyboard trap",
                         f.describe
                     ));
+                    trapped = true;
                     break;
                 }
                 if i != next {
@@ -236,6 +238,7 @@ pub(crate) async fn check(client: &Client) -> Result<Report, String> {
                     ));
                     if i < next {
                         failures.push(format!("focus went backwards at {}", f.describe));
+                        trapped = true;
                         break;
                     }
                 }
@@ -252,7 +255,9 @@ pub(crate) async fn check(client: &Client) -> Result<Report, String> {
             )),
         }
     }
-    if !left {
+    if trapped {
+        // Reported above.
+    } else if !left {
         failures.push(format!(
             "focus did not leave the page after {limit} Tabs: a keyboard trap near {}",
             prepared

@@ -68,7 +68,11 @@ pub(crate) async fn run(client: &Client) -> Vec<String> {
     }
     match keyboard::check(client).await {
         Ok(r) => {
-            for what in ["not the skip link", "no visible focus indicator", "XXX"] {
+            for what in [
+                "not the skip link",
+                "no visible focus indicator",
+                "keyboard trap",
+            ] {
                 missed.extend(expect(&r.failures, what, "keyboard"));
             }
         }
