@@ -14,6 +14,7 @@
 #   STRAIGHT_INSTANCES (5000)  STRAIGHT_CONCURRENCY_SQLITE (4)  STRAIGHT_CONCURRENCY_PG (10)
 #   SPIFF_INSTANCES (3000)  JOBS (10000)  JOB_WORKERS (10)  JOB_PRODUCERS (10)
 #   LATENCY_SAMPLES (1000)  PGBENCH_SECONDS (10)  SQLITE_CEILING_TX (20000)
+#   ROUNDS (3: straight-through rounds)  JOB_ROUNDS (2: job-queue rounds); medians are reported
 #   PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres)  DIAGNOSTICS (1: also replay
 #   the straight-through transaction's SQL without the engine, as is and trimmed)
 set -euo pipefail
@@ -32,6 +33,9 @@ JOB_PRODUCERS="${JOB_PRODUCERS:-10}"
 LATENCY_SAMPLES="${LATENCY_SAMPLES:-1000}"
 PGBENCH_SECONDS="${PGBENCH_SECONDS:-10}"
 SQLITE_CEILING_TX="${SQLITE_CEILING_TX:-20000}"
+ROUNDS="${ROUNDS:-3}"
+JOB_ROUNDS="${JOB_ROUNDS:-2}"
+DIAGNOSTICS="${DIAGNOSTICS:-1}"
 PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 SPIFF_VERSION="3.2.0"
 
@@ -91,43 +95,52 @@ json.dump({
     "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
     "machine": "$(nproc) cores ($CPU), $(free -g | awk '/Mem:/ {print $2}') GiB, $(psql_admin -c 'SHOW server_version') PostgreSQL (fsync on, synchronous_commit $(psql_admin -c 'SHOW synchronous_commit'))",
     "load": "$LOAD",
-    "command": "bench/run.sh (STRAIGHT_INSTANCES=$STRAIGHT_INSTANCES JOBS=$JOBS SPIFF_INSTANCES=$SPIFF_INSTANCES)",
+    "command": "bench/run.sh (STRAIGHT_INSTANCES=$STRAIGHT_INSTANCES JOBS=$JOBS SPIFF_INSTANCES=$SPIFF_INSTANCES ROUNDS=$ROUNDS JOB_ROUNDS=$JOB_ROUNDS)",
 }, open(sys.argv[1], "w"))
 EOF
 
-# ---- straight-through -----------------------------------------------------------------------
+# ---- straight-through, ROUNDS rounds (the machine is shared: medians are reported) -----------
 
-log "SpiffWorkflow: $SPIFF_INSTANCES instances in memory, then with JSON save/restore"
-"$BENCH/.venv/bin/python" "$BENCH/spiff_bench.py" --model "$BENCH/models/straight-through-spiff.bpmn" \
-  --instances "$SPIFF_INSTANCES" | tee "$OUT/spiff.json"
+straight_round() {
+  local round="$1"
+  log "round $round/$ROUNDS: SpiffWorkflow, $SPIFF_INSTANCES instances in memory, then with JSON save/restore"
+  "$BENCH/.venv/bin/python" "$BENCH/spiff_bench.py" --model "$BENCH/models/straight-through-spiff.bpmn" \
+    --instances "$SPIFF_INSTANCES" | tee -a "$OUT/spiff.json"
 
-log "SQLite commit ceiling: $SQLITE_CEILING_TX one-row transactions"
-"$FLODE_BENCH" sqlite-ceiling --database "sqlite://$SCRATCH/ceiling.db" --transactions "$SQLITE_CEILING_TX" \
-  | tee "$OUT/sqlite_ceiling.json"
+  log "round $round/$ROUNDS: SQLite commit ceiling, $SQLITE_CEILING_TX one-row transactions"
+  rm -f "$SCRATCH"/ceiling.db*
+  "$FLODE_BENCH" sqlite-ceiling --database "sqlite://$SCRATCH/ceiling.db" --transactions "$SQLITE_CEILING_TX" \
+    | tee -a "$OUT/sqlite_ceiling.json"
 
-log "flode straight-through on SQLite: $STRAIGHT_INSTANCES instances"
-"$FLODE_BENCH" straight --database "sqlite://$SCRATCH/flode.db" --instances "$STRAIGHT_INSTANCES" \
-  --concurrency "$STRAIGHT_CONCURRENCY_SQLITE" | tee "$OUT/straight_sqlite.json"
+  log "round $round/$ROUNDS: flode straight-through on SQLite, $STRAIGHT_INSTANCES instances"
+  rm -f "$SCRATCH"/flode.db*
+  "$FLODE_BENCH" straight --database "sqlite://$SCRATCH/flode.db" --instances "$STRAIGHT_INSTANCES" \
+    --concurrency "$STRAIGHT_CONCURRENCY_SQLITE" | tee -a "$OUT/straight_sqlite.json"
 
-log "pgbench write test (-N, simple update), 10 clients, ${PGBENCH_SECONDS}s"
-fresh_db "$DB_PGBENCH"
-pgbench -q -i -s 1 "$PG_BASE/$DB_PGBENCH" >/dev/null 2>&1
-pgbench -c 10 -j 2 -T "$PGBENCH_SECONDS" -N "$PG_BASE/$DB_PGBENCH" 2>/dev/null | tee "$SCRATCH/pgbench.txt" >&2
-TPS="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$SCRATCH/pgbench.txt" | tail -1)"
-[[ -n "$TPS" ]] || { echo "could not read pgbench's tps" >&2; exit 1; }
-printf '{"engine":"pgbench","bench":"write-test","tps":%s,"version":"%s"}\n' "$TPS" "$(pgbench --version)" \
-  | tee "$OUT/pgbench.json"
-drop_db "$DB_PGBENCH"
+  log "round $round/$ROUNDS: pgbench write test (-N, simple update), 10 clients, ${PGBENCH_SECONDS}s"
+  fresh_db "$DB_PGBENCH"
+  pgbench -q -i -s 1 "$PG_BASE/$DB_PGBENCH" >/dev/null 2>&1
+  pgbench -c 10 -j 2 -T "$PGBENCH_SECONDS" -N "$PG_BASE/$DB_PGBENCH" 2>/dev/null >"$SCRATCH/pgbench.txt"
+  grep -E '^(latency average|tps)' "$SCRATCH/pgbench.txt" >&2
+  local tps
+  tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$SCRATCH/pgbench.txt" | tail -1)"
+  [[ -n "$tps" ]] || { echo "could not read pgbench's tps" >&2; exit 1; }
+  printf '{"engine":"pgbench","bench":"write-test","tps":%s,"version":"%s"}\n' "$tps" "$(pgbench --version)" \
+    | tee -a "$OUT/pgbench.json"
+  drop_db "$DB_PGBENCH"
 
-log "flode straight-through on PostgreSQL: $STRAIGHT_INSTANCES instances"
-fresh_db "$DB_FLODE"
-"$FLODE_BENCH" straight --database "$PG_BASE/$DB_FLODE" --instances "$STRAIGHT_INSTANCES" \
-  --concurrency "$STRAIGHT_CONCURRENCY_PG" | tee "$OUT/straight_postgres.json"
-drop_db "$DB_FLODE"
+  log "round $round/$ROUNDS: flode straight-through on PostgreSQL, $STRAIGHT_INSTANCES instances"
+  fresh_db "$DB_FLODE"
+  "$FLODE_BENCH" straight --database "$PG_BASE/$DB_FLODE" --instances "$STRAIGHT_INSTANCES" \
+    --concurrency "$STRAIGHT_CONCURRENCY_PG" | tee -a "$OUT/straight_postgres.json"
+  drop_db "$DB_FLODE"
+}
+
+for round in $(seq 1 "$ROUNDS"); do straight_round "$round"; done
 
 # ---- diagnostic: the straight-through transaction's SQL alone, as is and without no-ops -----
 
-if [[ "${DIAGNOSTICS:-1}" == 1 ]]; then
+if [[ "$DIAGNOSTICS" == 1 ]]; then
   log "diagnostic: replaying one straight-through transaction's SQL (as is / trimmed)"
   for variant in as-is trimmed; do
     rm -f "$SCRATCH"/replay.db*
@@ -140,20 +153,28 @@ if [[ "${DIAGNOSTICS:-1}" == 1 ]]; then
   done
 fi
 
-# ---- job queue ------------------------------------------------------------------------------
+# ---- job queue, JOB_ROUNDS rounds, flode and graphile-worker in alternating order -------------
 
-log "flode jobs on PostgreSQL: $JOBS jobs per phase, $JOB_WORKERS workers"
-fresh_db "$DB_FLODE"
-"$FLODE_BENCH" jobs --database "$PG_BASE/$DB_FLODE" --jobs "$JOBS" --concurrency "$JOB_WORKERS" \
-  --producers "$JOB_PRODUCERS" --latency-samples "$LATENCY_SAMPLES" | tee "$OUT/jobs_flode.json"
-drop_db "$DB_FLODE"
+flode_jobs() {
+  log "round $1/$JOB_ROUNDS: flode jobs on PostgreSQL, $JOBS jobs per phase, $JOB_WORKERS workers"
+  fresh_db "$DB_FLODE"
+  "$FLODE_BENCH" jobs --database "$PG_BASE/$DB_FLODE" --jobs "$JOBS" --concurrency "$JOB_WORKERS" \
+    --producers "$JOB_PRODUCERS" --latency-samples "$LATENCY_SAMPLES" | tee -a "$OUT/jobs_flode.json"
+  drop_db "$DB_FLODE"
+}
 
-log "graphile-worker on PostgreSQL: $JOBS jobs per phase, concurrency $JOB_WORKERS"
-fresh_db "$DB_GRAPHILE"
-(cd "$BENCH" && node graphile_bench.mjs --database "$PG_BASE/$DB_GRAPHILE" --jobs "$JOBS" \
-  --concurrency "$JOB_WORKERS" --producers "$JOB_PRODUCERS" --latency-samples "$LATENCY_SAMPLES") \
-  | tee "$OUT/jobs_graphile.json"
-drop_db "$DB_GRAPHILE"
+graphile_jobs() {
+  log "round $1/$JOB_ROUNDS: graphile-worker on PostgreSQL, $JOBS jobs per phase, concurrency $JOB_WORKERS"
+  fresh_db "$DB_GRAPHILE"
+  (cd "$BENCH" && node graphile_bench.mjs --database "$PG_BASE/$DB_GRAPHILE" --jobs "$JOBS" \
+    --concurrency "$JOB_WORKERS" --producers "$JOB_PRODUCERS" --latency-samples "$LATENCY_SAMPLES") \
+    | tee -a "$OUT/jobs_graphile.json"
+  drop_db "$DB_GRAPHILE"
+}
+
+for round in $(seq 1 "$JOB_ROUNDS"); do
+  if (( round % 2 )); then flode_jobs "$round"; graphile_jobs "$round"; else graphile_jobs "$round"; flode_jobs "$round"; fi
+done
 
 # ---- report ---------------------------------------------------------------------------------
 

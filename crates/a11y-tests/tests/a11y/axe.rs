@@ -25,7 +25,14 @@ axe.run(document, {
   runOnly: { type: 'tag', values: tags },
   resultTypes: ['violations'],
 }).then(
-  (r) => done({ ok: r.violations, version: axe.version }),
+  (r) => done({
+    ok: r.violations,
+    incomplete: r.incomplete.map((i) => {
+      const n = i.nodes[0];
+      const why = n && [...n.any, ...n.all, ...n.none].map((c) => c.message).filter(Boolean)[0];
+      return i.id + (n ? ' at ' + n.target.join(' >> ') : '') + (why ? ' (' + why + ')' : '');
+    }),
+  }),
   (e) => done({ error: String(e && e.stack || e) }),
 );
 ";
@@ -58,11 +65,21 @@ struct Outcome {
     #[serde(default)]
     ok: Option<Vec<Violation>>,
     #[serde(default)]
+    incomplete: Vec<String>,
+    #[serde(default)]
     error: Option<String>,
 }
 
-/// Injects axe into the current page and returns its violations.
-pub(crate) async fn run(client: &Client) -> Result<Vec<Violation>, String> {
+/// What axe found on a page.
+#[derive(Debug, Default)]
+pub(crate) struct Findings {
+    pub(crate) violations: Vec<Violation>,
+    /// Rules axe could not decide ("needs review"): shown, not failed.
+    pub(crate) incomplete: Vec<String>,
+}
+
+/// Injects axe into the current page and runs it.
+pub(crate) async fn run(client: &Client) -> Result<Findings, String> {
     client
         .execute(AXE_JS, vec![])
         .await
@@ -75,7 +92,10 @@ pub(crate) async fn run(client: &Client) -> Result<Vec<Violation>, String> {
     let outcome: Outcome =
         serde_json::from_value(raw).map_err(|e| format!("unexpected axe result: {e}"))?;
     match (outcome.ok, outcome.error) {
-        (Some(violations), _) => Ok(violations),
+        (Some(violations), _) => Ok(Findings {
+            violations,
+            incomplete: outcome.incomplete,
+        }),
         (None, Some(error)) => Err(format!("axe.run rejected: {error}")),
         (None, None) => Err("axe.run returned nothing".to_owned()),
     }

@@ -61,7 +61,7 @@ pub(crate) async fn run(client: &Client) -> Vec<String> {
     }
     match axe::run(client).await {
         Ok(v) => {
-            let ids: Vec<String> = v.into_iter().map(|v| v.id).collect();
+            let ids: Vec<String> = v.violations.into_iter().map(|v| v.id).collect();
             missed.extend(expect(&ids, "label", "axe"));
         }
         Err(e) => missed.push(e),
