@@ -18,7 +18,9 @@ pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub(crate) const WIDTH: u32 = 1280;
 pub(crate) const HEIGHT: u32 = 900;
 
-/// A chromedriver process and one browser session; both end when this is dropped.
+/// A chromedriver process and one browser session; both end when this is dropped, even on
+/// a panic: chromedriver runs in a process group of its own, which Chromium inherits, and
+/// dropping kills that group.
 pub(crate) struct Browser {
     pub(crate) client: Client,
     driver: Child,
@@ -73,6 +75,7 @@ impl Browser {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
+            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
@@ -122,13 +125,22 @@ impl Browser {
         }
     }
 
-    /// Ends the session and the driver.
-    pub(crate) async fn stop(mut self) {
-        // Closing the session also quits Chromium.
+    /// Ends the session (Chromium quits and removes its profile), then the driver.
+    pub(crate) async fn stop(self) {
         if let Err(e) = self.client.clone().close().await {
             eprintln!("a11y: closing the browser session failed: {e}");
         }
-        let _ = self.driver.start_kill();
-        let _ = self.driver.wait().await;
+        // Drop kills whatever is left of the process group.
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            // The group id is the driver's pid (process_group(0)).
+            let _ = std::process::Command::new("sh")
+                .args(["-c", &format!("kill -KILL -{pid} 2>/dev/null")])
+                .status();
+        }
     }
 }

@@ -248,7 +248,7 @@ pub(crate) async fn show(
                 key: t.key,
                 parent: t.parent.map(|p| p.to_string()).unwrap_or_default(),
                 node_id: t.node_id,
-                state: t.state,
+                state: labels::token_state(&t.state),
             })
             .collect(),
         history: history

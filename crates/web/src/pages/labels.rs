@@ -12,12 +12,26 @@ pub(crate) fn instance_state(s: &str) -> String {
     .to_owned()
 }
 
+/// A live token's state.
+pub(crate) fn token_state(s: &str) -> String {
+    match s {
+        "arriving" => "På väg in",
+        "waiting" => "Väntar",
+        "scope" => "Underprocess pågår",
+        "joining" => "Väntar vid sammanslagning",
+        "incident" => "Incident",
+        other => other,
+    }
+    .to_owned()
+}
+
 /// An activity instance's state (history and activity counts).
 pub(crate) fn activity_state(s: &str) -> String {
     match s {
         "active" => "Pågår",
         "completed" => "Slutförd",
         "canceled" => "Avbruten",
+        "skipped" => "Hoppades över",
         other => other,
     }
     .to_owned()
