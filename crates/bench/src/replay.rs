@@ -3,9 +3,8 @@
 //! `log_statement = all`) through sqlx's `Any` driver, as the store does, either as it is
 //! (`as-is`: 17 statements with BEGIN and COMMIT) or without the twelve that change
 //! nothing for a new instance (`trimmed`: 5), to show what those cost on each backend
-//! without touching the engine. The engine's own work (parsing nothing, running the FEEL
-//! scripts, building the write) is left out, so `trimmed` is the store's ceiling for this
-//! process.
+//! without touching the engine. The engine's own work (running the FEEL scripts, building
+//! the write) is left out, so `trimmed` is the store's ceiling for this process.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -448,26 +448,11 @@ impl Engine {
                     Value::String(c.definition_id.clone()),
                 );
             }
-            let id = new_id();
-            tx.insert_job(&JobRecord {
-                idempotency_key: format!("start-timer:{}:{id}", c.process.id),
-                id,
-                kind: job_kind::TIMER.into(),
-                job_type: "timer".into(),
-                instance_id: None,
-                token: None,
-                node_id: Some(c.process.nodes[node].id.clone()),
-                state: "ready".into(),
-                retries: 3,
-                attempts: 0,
-                due_at: due,
-                lease_owner: None,
-                lease_until: None,
-                payload,
-                error: None,
-                created_at: now,
-                updated_at: now,
-            })
+            let prefix = format!("start-timer:{}:", c.process.id);
+            let node_id = c.process.nodes[node].id.clone();
+            tx.insert_job(&timer::timer_job(
+                None, None, node_id, due, payload, &prefix, now,
+            ))
             .await?;
         }
         Ok(())
@@ -1216,17 +1201,6 @@ fn next_cycle(job: &JobRecord, now: i64, interval: i64) -> JobRecord {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn backoff_doubles_up_to_ten_minutes() {
-        assert_eq!(super::default_backoff(1), 1_000);
-        assert_eq!(super::default_backoff(2), 2_000);
-        assert_eq!(super::default_backoff(5), 16_000);
-        assert_eq!(super::default_backoff(40), 600_000);
-    }
-}
-
 fn is_dmn(xml: &str) -> bool {
     roxmltree_free_root_ns(xml).is_some_and(|ns| ns.contains("/DMN/"))
 }
@@ -1252,4 +1226,15 @@ fn sha256_hex(s: &str) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(s.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_doubles_up_to_ten_minutes() {
+        assert_eq!(super::default_backoff(1), 1_000);
+        assert_eq!(super::default_backoff(2), 2_000);
+        assert_eq!(super::default_backoff(5), 16_000);
+        assert_eq!(super::default_backoff(40), 600_000);
+    }
 }

@@ -459,12 +459,7 @@ impl<'a> Run<'a> {
 
     /// Cancels the whole instance.
     pub fn cancel(&mut self) {
-        let roots: Vec<i64> = self
-            .tokens
-            .iter()
-            .filter(|(_, t)| t.parent.is_none())
-            .map(|(k, _)| *k)
-            .collect();
+        let roots = self.children_of(None);
         for k in roots {
             self.cancel_subtree(k);
         }
@@ -844,10 +839,7 @@ impl<'a> Run<'a> {
         self.drop_subs(ROOT);
         self.write.jobs_cancel.push(ROOT);
         if state == InstanceState::Completed
-            && let (Some(parent), Some(token)) = (
-                self.instance.parent_instance_id.clone(),
-                self.instance.parent_token,
-            )
+            && let Some((parent, token)) = self.caller()
         {
             self.effects.push(Effect::ChildCompleted {
                 parent_instance_id: parent,
@@ -1034,12 +1026,7 @@ impl<'a> Run<'a> {
             Throw::Terminate => {
                 let parent = self.token(key).parent;
                 self.end_token(key, "completed");
-                let children: Vec<i64> = self
-                    .tokens
-                    .iter()
-                    .filter(|(_, t)| t.parent == parent)
-                    .map(|(k, _)| *k)
-                    .collect();
+                let children = self.children_of(parent);
                 for c in children {
                     self.cancel_subtree(c);
                 }
@@ -1124,10 +1111,7 @@ impl<'a> Run<'a> {
                 None => break,
             }
         }
-        if let (Some(parent), Some(token)) = (
-            self.instance.parent_instance_id.clone(),
-            self.instance.parent_token,
-        ) {
+        if let Some((parent, token)) = self.caller() {
             self.effects.push(Effect::ChildError {
                 parent_instance_id: parent,
                 parent_token: token,
@@ -1149,12 +1133,7 @@ impl<'a> Run<'a> {
             NodeKind::EndEvent { .. }
         );
         let caught = self.catch_escalation(key, &code, false);
-        if !caught
-            && let (Some(parent), Some(token)) = (
-                self.instance.parent_instance_id.clone(),
-                self.instance.parent_token,
-            )
-        {
+        if !caught && let Some((parent, token)) = self.caller() {
             self.effects.push(Effect::ChildEscalation {
                 parent_instance_id: parent,
                 parent_token: token,
@@ -1211,10 +1190,7 @@ impl<'a> Run<'a> {
             return Err(format!("token {key} is not active"));
         }
         if !self.catch_escalation(key, &code, true)
-            && let (Some(parent), Some(token)) = (
-                self.instance.parent_instance_id.clone(),
-                self.instance.parent_token,
-            )
+            && let Some((parent, token)) = self.caller()
         {
             self.effects.push(Effect::ChildEscalation {
                 parent_instance_id: parent,
@@ -1278,12 +1254,7 @@ impl<'a> Run<'a> {
         interrupting: bool,
     ) {
         if interrupting {
-            let children: Vec<i64> = self
-                .tokens
-                .iter()
-                .filter(|(_, t)| t.parent == scope)
-                .map(|(k, _)| *k)
-                .collect();
+            let children = self.children_of(scope);
             for c in children {
                 self.cancel_subtree(c);
             }
@@ -1501,12 +1472,7 @@ impl<'a> Run<'a> {
             None => false,
         };
         if done || early {
-            let rest: Vec<i64> = self
-                .tokens
-                .iter()
-                .filter(|(_, t)| t.parent == Some(body))
-                .map(|(k, _)| *k)
-                .collect();
+            let rest = self.children_of(Some(body));
             for r in rest {
                 self.cancel_subtree(r);
             }
@@ -1633,26 +1599,15 @@ impl<'a> Run<'a> {
         if let Value::Object(m) = &mut payload {
             m.insert("node".into(), Value::String(node_id.clone()));
         }
-        let id = new_id();
-        self.write.jobs_insert.push(JobRecord {
-            idempotency_key: format!("timer:{id}"),
-            id,
-            kind: job_kind::TIMER.into(),
-            job_type: "timer".into(),
-            instance_id: Some(self.instance.id.clone()),
-            token: Some(key),
-            node_id: Some(node_id),
-            state: "ready".into(),
-            retries: 3,
-            attempts: 0,
-            due_at: due,
-            lease_owner: None,
-            lease_until: None,
+        self.write.jobs_insert.push(timer::timer_job(
+            Some(self.instance.id.clone()),
+            Some(key),
+            node_id,
+            due,
             payload,
-            error: None,
-            created_at: self.now,
-            updated_at: self.now,
-        });
+            "timer:",
+            self.now,
+        ));
         Ok(())
     }
 
@@ -1889,12 +1844,7 @@ impl<'a> Run<'a> {
 
     /// Cancels a token and everything inside it.
     fn cancel_subtree(&mut self, key: i64) {
-        let children: Vec<i64> = self
-            .tokens
-            .iter()
-            .filter(|(_, t)| t.parent == Some(key))
-            .map(|(k, _)| *k)
-            .collect();
+        let children = self.children_of(Some(key));
         for c in children {
             self.cancel_subtree(c);
         }
@@ -1923,6 +1873,23 @@ impl<'a> Run<'a> {
             created_at: self.now,
             resolved_at: None,
         });
+    }
+
+    /// Tokens directly inside `scope` (`None` = the process level).
+    fn children_of(&self, scope: Option<i64>) -> Vec<i64> {
+        self.tokens
+            .iter()
+            .filter(|(_, t)| t.parent == scope)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+
+    /// The calling instance and its call-activity token, for a called instance.
+    fn caller(&self) -> Option<(String, i64)> {
+        Some((
+            self.instance.parent_instance_id.clone()?,
+            self.instance.parent_token?,
+        ))
     }
 
     fn token(&self, key: i64) -> &Token {

@@ -1,6 +1,8 @@
 //! ISO-8601 timer values: durations (`PT5M`, `P3D`), dates (RFC 3339) and cycles
 //! (`R3/PT10M`, `R/PT1H`).
 
+use flode_store::{JobRecord, job_kind};
+use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, PrimitiveDateTime};
 
@@ -18,6 +20,40 @@ pub enum TimerSpec {
         /// Interval in ms.
         interval: i64,
     },
+}
+
+/// A ready timer job that fires `node_id` (for `token` of `instance_id`, or a process's
+/// timer start event when both are `None`) at `due_at`. Its idempotency key is
+/// `key_prefix` followed by the new job's id.
+pub(crate) fn timer_job(
+    instance_id: Option<String>,
+    token: Option<i64>,
+    node_id: String,
+    due_at: i64,
+    payload: Value,
+    key_prefix: &str,
+    now: i64,
+) -> JobRecord {
+    let id = crate::ids::new_id();
+    JobRecord {
+        idempotency_key: format!("{key_prefix}{id}"),
+        id,
+        kind: job_kind::TIMER.into(),
+        job_type: "timer".into(),
+        instance_id,
+        token,
+        node_id: Some(node_id),
+        state: "ready".into(),
+        retries: 3,
+        attempts: 0,
+        due_at,
+        lease_owner: None,
+        lease_until: None,
+        payload,
+        error: None,
+        created_at: now,
+        updated_at: now,
+    }
 }
 
 /// Parses an ISO-8601 duration into milliseconds. Years and months count as 365 and 30 days

@@ -117,11 +117,12 @@ impl Store {
 
     /// Applies pending schema migrations for this backend.
     pub async fn migrate(&self) -> Result<(), Error> {
-        let migrator = match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
-            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
-        };
-        migrator.run(&self.writer).await.map_err(Error::Migrate)
+        // One DDL serves both backends (TEXT, BIGINT, partial indexes); a backend-specific
+        // directory is only worth having once they need different SQL.
+        sqlx::migrate!("./migrations")
+            .run(&self.writer)
+            .await
+            .map_err(Error::Migrate)
     }
 
     /// The backend in use.

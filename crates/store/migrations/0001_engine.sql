@@ -1,4 +1,5 @@
--- Engine state (PostgreSQL). Times are Unix milliseconds; JSON is stored as TEXT so both backends share one code path.
+-- Engine state, one DDL for SQLite and PostgreSQL. Times are Unix milliseconds (BIGINT); JSON is
+-- stored as TEXT, so both backends share one code path. Split per backend only when they diverge.
 CREATE TABLE definitions (
     id            TEXT PRIMARY KEY,
     kind          TEXT NOT NULL,      -- 'bpmn' | 'dmn'
