@@ -178,15 +178,20 @@ impl Engine {
     async fn begin(&self) -> Result<Tx, Error> {
         let mut tx = self.inner.store.begin().await?;
         let count = tx.definition_count().await?;
-        if count
-            != self
-                .inner
-                .generation
-                .load(std::sync::atomic::Ordering::SeqCst)
-        {
+        self.catch_up(count).await?;
+        Ok(tx)
+    }
+
+    /// Reloads the caches if the store holds another number of definitions than they do.
+    async fn catch_up(&self, count: i64) -> Result<(), Error> {
+        let known = self
+            .inner
+            .generation
+            .load(std::sync::atomic::Ordering::SeqCst);
+        if count != known {
             self.reload_definitions().await?;
         }
-        Ok(tx)
+        Ok(())
     }
 
     /// The store.
@@ -541,25 +546,28 @@ impl Engine {
         business_key: Option<String>,
     ) -> Result<InstanceRecord, Error> {
         self.check_variables(&variables)?;
-        let mut tx = self.begin().await?;
+        self.catch_up(self.inner.store.definition_count().await?)
+            .await?;
         let compiled = self.latest(process_key)?;
-        let (instance, effects) =
-            self.start_in(&mut tx, &compiled, variables, business_key, None, None)?;
-        let instance = self.persist_new(&mut tx, instance, effects).await?;
+        // A new instance depends on nothing stored, so it runs before the write transaction
+        // opens: on SQLite the one writer is held only for the writes.
+        let outcome = self.run_new(&compiled, variables, business_key, None, None)?;
+        let mut tx = self.inner.store.begin().await?;
+        let instance = self.persist_new(&mut tx, outcome).await?;
         tx.commit().await?;
         self.after_commit();
         Ok(instance)
     }
 
-    fn start_in(
+    /// Runs a new instance of `compiled` in memory.
+    fn run_new(
         &self,
-        _tx: &mut Tx,
         compiled: &CompiledProcess,
         variables: Map<String, Value>,
         business_key: Option<String>,
         parent: Option<(String, i64)>,
         start_node: Option<usize>,
-    ) -> Result<(crate::runtime::Outcome, ()), Error> {
+    ) -> Result<crate::runtime::Outcome, Error> {
         let decisions = DecisionCache(&self.inner.decisions);
         let mut run = Run::new_instance(
             compiled,
@@ -572,20 +580,18 @@ impl Engine {
         .max_steps(self.inner.options.max_steps);
         run.start(variables, start_node)
             .map_err(Error::BadRequest)?;
-        Ok((run.finish(), ()))
+        Ok(run.finish())
     }
 
+    /// Writes a new instance and carries out its effects.
     async fn persist_new(
         &self,
         tx: &mut Tx,
         outcome: crate::runtime::Outcome,
-        _: (),
     ) -> Result<InstanceRecord, Error> {
-        tx.apply(&outcome.instance, outcome.is_new, &outcome.write)
-            .await?;
-        let instance = outcome.instance;
+        tx.apply(&outcome.instance, true, &outcome.write).await?;
         self.settle(tx, outcome.effects).await?;
-        Ok(instance)
+        Ok(outcome.instance)
     }
 
     /// Loads an instance in `tx`, runs `f` on it and persists the result; returns the
@@ -645,8 +651,7 @@ impl Engine {
                         for n in c.process.children(None) {
                             if matches!(&c.process.nodes[n].kind, NodeKind::StartEvent { trigger: Trigger::Signal(s), .. } if *s == name)
                             {
-                                let (outcome, ()) =
-                                    self.start_in(tx, &c, Map::new(), None, None, Some(n))?;
+                                let outcome = self.run_new(&c, Map::new(), None, None, Some(n))?;
                                 tx.apply(&outcome.instance, true, &outcome.write).await?;
                                 queue.extend(outcome.effects);
                             }
@@ -661,8 +666,7 @@ impl Engine {
                 } => match self.latest(&process_id) {
                     Ok(child) => {
                         let parent = Some((parent_instance_id, token));
-                        let (outcome, ()) =
-                            self.start_in(tx, &child, variables, None, parent, None)?;
+                        let outcome = self.run_new(&child, variables, None, parent, None)?;
                         tx.apply(&outcome.instance, true, &outcome.write).await?;
                         queue.extend(outcome.effects);
                     }
@@ -999,8 +1003,7 @@ impl Engine {
             for n in c.process.children(None) {
                 if matches!(&c.process.nodes[n].kind, NodeKind::StartEvent { trigger: Trigger::Message(m), .. } if m.name == name)
                 {
-                    let (outcome, ()) = self.start_in(
-                        tx,
+                    let outcome = self.run_new(
                         &c,
                         variables.clone(),
                         correlation_key.map(str::to_owned),
@@ -1109,9 +1112,8 @@ impl Engine {
                     .unwrap_or_default();
                 let compiled = self.compiled(definition_id).await?;
                 if let Some(n) = compiled.process.node_by_id(&node_id) {
-                    let (outcome, ()) =
-                        self.start_in(&mut tx, &compiled, Map::new(), None, None, Some(n))?;
-                    self.persist_new(&mut tx, outcome, ()).await?;
+                    let outcome = self.run_new(&compiled, Map::new(), None, None, Some(n))?;
+                    self.persist_new(&mut tx, outcome).await?;
                 }
                 if repeat {
                     tx.insert_job(&next_cycle(&job, now, interval.unwrap_or(0)))

@@ -368,8 +368,7 @@ impl<'a> Run<'a> {
             ));
         }
         self.completed_by = completed_by;
-        self.drop_subs(key);
-        self.write.jobs_cancel.push(key);
+        self.release_waits(key);
         self.accept_result(key, variables);
         if let Err(fault) = self.complete(key) {
             self.raise(key, fault);
@@ -436,7 +435,7 @@ impl<'a> Run<'a> {
         token.data.incident = None;
         token.data.resume = true;
         self.dirty.insert(key);
-        self.write.incidents_resolve.push(key);
+        self.resolve_incidents(key);
         self.queue.push_back(key);
         self.run();
         Ok(())
@@ -470,6 +469,16 @@ impl<'a> Run<'a> {
     pub fn finish(mut self) -> Outcome {
         self.instance.revision += 1;
         let mut write = std::mem::take(&mut self.write);
+        // Several paths may release the same token; one statement each is enough.
+        for list in [
+            &mut write.subscriptions_delete,
+            &mut write.jobs_cancel,
+            &mut write.scopes_delete,
+            &mut write.incidents_resolve,
+        ] {
+            list.sort_unstable();
+            list.dedup();
+        }
         for key in &self.loaded {
             if !self.tokens.contains_key(key) {
                 write.tokens_delete.push(*key);
@@ -826,8 +835,7 @@ impl<'a> Run<'a> {
                 Ok(())
             }
             Some(s) => {
-                self.drop_subs(s);
-                self.write.jobs_cancel.push(s);
+                self.release_waits(s);
                 self.complete(s)
             }
         }
@@ -836,8 +844,7 @@ impl<'a> Run<'a> {
     fn end_instance(&mut self, state: InstanceState) {
         self.instance.state = state;
         self.instance.ended_at = Some(self.now);
-        self.drop_subs(ROOT);
-        self.write.jobs_cancel.push(ROOT);
+        self.release_waits(ROOT);
         if state == InstanceState::Completed
             && let Some((parent, token)) = self.caller()
         {
@@ -1258,8 +1265,7 @@ impl<'a> Run<'a> {
             for c in children {
                 self.cancel_subtree(c);
             }
-            self.drop_subs(scope.unwrap_or(ROOT));
-            self.write.jobs_cancel.push(scope.unwrap_or(ROOT));
+            self.release_waits(scope.unwrap_or(ROOT));
         }
         let es_key = self.new_token(scope, es, state::SCOPE, TokenData::default());
         let key = self.new_token(Some(es_key), start, state::ARRIVING, TokenData::default());
@@ -1283,8 +1289,7 @@ impl<'a> Run<'a> {
         };
         let (tnode, parent) = (token.node, token.parent);
         if tnode == node && token.state == state::WAITING {
-            self.drop_subs(key);
-            self.write.jobs_cancel.push(key);
+            self.release_waits(key);
             self.accept_result(key, variables);
             self.complete(key)?;
             return Ok(true);
@@ -1309,8 +1314,7 @@ impl<'a> Run<'a> {
             }
             _ if matches!(p.nodes[tnode].kind, NodeKind::EventBasedGateway) => {
                 self.end_token(key, "completed");
-                self.drop_subs(key);
-                self.write.jobs_cancel.push(key);
+                self.release_waits(key);
                 let next = self.new_token(parent, node, state::ARRIVING, TokenData::default());
                 for (name, value) in variables {
                     self.set_propagating(parent, name, value);
@@ -1498,8 +1502,7 @@ impl<'a> Run<'a> {
                 .unwrap_or_default();
             self.set_propagating(self.token(body).parent, out.clone(), Value::Array(outputs));
         }
-        self.drop_subs(body);
-        self.write.jobs_cancel.push(body);
+        self.release_waits(body);
         self.take_outgoing(body)
     }
 
@@ -1701,10 +1704,26 @@ impl<'a> Run<'a> {
 
     // ---- tokens and history ------------------------------------------------------------
 
-    /// Removes a token's subscriptions (in the store and from the in-run signal list).
-    fn drop_subs(&mut self, token: i64) {
-        self.write.subscriptions_delete.push(token);
+    /// Was this token (or, for 0, the instance) stored before this run? Only then can the
+    /// store hold rows that reference it.
+    fn stored(&self, token: i64) -> bool {
+        if token == ROOT {
+            !self.is_new
+        } else {
+            self.loaded.contains(&token)
+        }
+    }
+
+    /// The token no longer waits: its subscriptions and open jobs (timers) go. Those created
+    /// in this run are simply not written; stored ones are deleted or cancelled.
+    fn release_waits(&mut self, token: i64) {
         self.signals.retain(|s| s.0 != token);
+        self.write.subscriptions_insert.retain(|s| s.token != token);
+        self.write.jobs_insert.retain(|j| j.token != Some(token));
+        if self.stored(token) {
+            self.write.subscriptions_delete.push(token);
+            self.write.jobs_cancel.push(token);
+        }
     }
 
     /// Delivers a signal to this instance's own catchers, at once: BPMN signals are
@@ -1733,6 +1752,24 @@ impl<'a> Run<'a> {
             {
                 self.raise(token, fault);
             }
+        }
+    }
+
+    /// Resolves the token's open incidents (those raised in this run are written resolved).
+    fn resolve_incidents(&mut self, key: i64) {
+        let mut fresh = false;
+        for i in self
+            .write
+            .incidents_insert
+            .iter_mut()
+            .filter(|i| i.token == Some(key))
+        {
+            i.state = "resolved".into();
+            i.resolved_at = Some(self.now);
+            fresh = true;
+        }
+        if !fresh || self.stored(key) {
+            self.write.incidents_resolve.push(key);
         }
     }
 
@@ -1815,14 +1852,26 @@ impl<'a> Run<'a> {
             } else {
                 None
             };
-            self.write.user_tasks_end.push((key, how.to_owned(), by));
+            match self
+                .write
+                .user_tasks_insert
+                .iter_mut()
+                .find(|t| t.token == key)
+            {
+                // Created in this run: write it in its final state.
+                Some(t) => {
+                    t.state = how.to_owned();
+                    t.ended_at = Some(self.now);
+                    t.completed_by = by;
+                }
+                None => self.write.user_tasks_end.push((key, how.to_owned(), by)),
+            }
         }
         if token.state == state::INCIDENT {
-            self.write.incidents_resolve.push(key);
+            self.resolve_incidents(key);
         }
         if token.state != state::ARRIVING {
-            self.drop_subs(key);
-            self.write.jobs_cancel.push(key);
+            self.release_waits(key);
         }
         if how == "canceled"
             && token.state == state::WAITING
@@ -1837,8 +1886,11 @@ impl<'a> Run<'a> {
             });
         }
         if self.vars.remove(&key).is_some() {
-            self.write.scopes_delete.push(key);
             self.vars_dirty.retain(|(s, _)| *s != key);
+            // A scope created in this run never reached the store.
+            if self.stored(key) {
+                self.write.scopes_delete.push(key);
+            }
         }
     }
 
@@ -2078,5 +2130,60 @@ pub fn node_type(kind: &NodeKind, mi_body: bool) -> &'static str {
         NodeKind::ParallelGateway => "parallelGateway",
         NodeKind::InclusiveGateway => "inclusiveGateway",
         NodeKind::EventBasedGateway => "eventBasedGateway",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoDecisions;
+    impl Decisions for NoDecisions {
+        fn evaluate(&self, id: &str, _: &Map<String, Value>) -> Result<Value, String> {
+            Err(format!("no decision {id}"))
+        }
+    }
+
+    fn compile(body: &str) -> std::sync::Arc<CompiledProcess> {
+        let xml = format!(
+            r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d"><process id="p" isExecutable="true">{body}</process></definitions>"#
+        );
+        let process = flode_bpmn::parse(&xml).expect("parse").processes.remove(0);
+        CompiledProcess::compile("def".into(), process).expect("compile")
+    }
+
+    /// A straight-through instance writes its rows and nothing else: no deletes or cancels
+    /// for scopes, jobs or subscriptions that never reached the store.
+    #[test]
+    fn a_new_straight_through_instance_writes_no_useless_statements() {
+        let mut body = String::from(
+            r#"<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t0"/>"#,
+        );
+        for i in 0..5 {
+            body.push_str(&format!(
+                r#"<scriptTask id="t{i}"><extensionElements><zeebe:script expression="=x + 1" resultVariable="x"/><zeebe:ioMapping><zeebe:input source="=x" target="local"/></zeebe:ioMapping></extensionElements></scriptTask><sequenceFlow id="f{n}" sourceRef="t{i}" targetRef="t{n}"/>"#,
+                n = i + 1
+            ));
+        }
+        body.push_str(r#"<endEvent id="t5"/>"#);
+        let compiled = compile(&body);
+        let mut run = Run::new_instance(&compiled, &NoDecisions, 0, "i".into(), None, None);
+        let mut vars = Map::new();
+        vars.insert("x".into(), Value::from(0));
+        run.start(vars, None).expect("start");
+        let out = run.finish();
+        assert_eq!(out.instance.state, InstanceState::Completed);
+        let w = &out.write;
+        assert!(w.scopes_delete.is_empty(), "{:?}", w.scopes_delete);
+        assert!(w.jobs_cancel.is_empty() && w.subscriptions_delete.is_empty());
+        assert!(w.tokens_upsert.is_empty() && w.tokens_delete.is_empty());
+        assert_eq!(w.history_insert.len(), 7);
+        assert_eq!(
+            w.variables_upsert.len(),
+            1,
+            "only x at the instance scope: {:?}",
+            w.variables_upsert
+        );
+        assert_eq!(w.variables_upsert[0].value, Value::from(5));
     }
 }

@@ -85,7 +85,7 @@ CREATE TABLE jobs (
     created_at      BIGINT NOT NULL,
     updated_at      BIGINT NOT NULL
 );
-CREATE INDEX jobs_ready ON jobs (kind, job_type, due_at) WHERE state = 'ready';
+CREATE INDEX jobs_ready ON jobs (kind, job_type, due_at, id) WHERE state = 'ready';
 CREATE INDEX jobs_leased ON jobs (lease_until) WHERE state = 'active';
 CREATE INDEX jobs_by_instance ON jobs (instance_id, token);
 
@@ -128,4 +128,3 @@ CREATE TABLE history (
     end_seq     BIGINT,               -- completion order within the instance
     PRIMARY KEY (instance_id, token)
 );
-CREATE INDEX history_by_node ON history (node_id, state);

@@ -170,11 +170,7 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         if self.backend == Backend::Postgres && j.kind == crate::records::job_kind::TASK {
-            // Delivered at commit: wakes long-polling activations on every node.
-            sqlx::query("SELECT pg_notify('flode_jobs', $1)")
-                .bind(&j.job_type)
-                .execute(&mut *self.inner)
-                .await?;
+            self.notify.insert(j.job_type.clone());
         }
         Ok(())
     }

@@ -138,7 +138,7 @@ impl Store {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.writer.begin().await?,
         };
-        Ok(Tx::new(tx, self.backend))
+        Ok(Tx::new(tx, self.backend, self.pool.clone()))
     }
 
     /// The reader pool, for queries outside a transaction.

@@ -299,6 +299,14 @@ impl Store {
         })
     }
 
+    /// How many definition versions exist (see [`crate::Tx::definition_count`]).
+    pub async fn definition_count(&self) -> Result<i64, Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM definitions")
+            .fetch_one(self.reader())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// Is the database answering?
     pub async fn ping(&self) -> Result<(), Error> {
         sqlx::query("SELECT 1").execute(self.reader()).await?;

@@ -12,6 +12,11 @@ use crate::{Backend, Error};
 pub struct Tx {
     pub(crate) inner: Transaction<'static, Any>,
     pub(crate) backend: Backend,
+    /// Job types to announce (PostgreSQL NOTIFY) once committed.
+    pub(crate) notify: std::collections::BTreeSet<String>,
+    /// Where to send them: outside the transaction, so that commits do not queue on the
+    /// notification lock.
+    pub(crate) pool: sqlx::AnyPool,
 }
 
 pub(crate) fn json_text(value: &Value) -> String {
@@ -24,13 +29,32 @@ pub(crate) fn parse_json(what: &'static str, text: &str) -> Result<Value, Error>
 }
 
 impl Tx {
-    pub(crate) fn new(inner: Transaction<'static, Any>, backend: Backend) -> Self {
-        Self { inner, backend }
+    pub(crate) fn new(
+        inner: Transaction<'static, Any>,
+        backend: Backend,
+        pool: sqlx::AnyPool,
+    ) -> Self {
+        Self {
+            inner,
+            backend,
+            notify: std::collections::BTreeSet::new(),
+            pool,
+        }
     }
 
-    /// Commits.
+    /// Commits, then wakes workers on every node for the job types it created.
     pub async fn commit(self) -> Result<(), Error> {
         self.inner.commit().await?;
+        for job_type in &self.notify {
+            // Best effort: a missed wake-up only delays a worker until its next poll.
+            if let Err(e) = sqlx::query("SELECT pg_notify('flode_jobs', $1)")
+                .bind(job_type)
+                .execute(&self.pool)
+                .await
+            {
+                tracing::warn!(error = %e, "job notification failed");
+            }
+        }
         Ok(())
     }
 
@@ -224,12 +248,16 @@ impl Tx {
     }
 
     async fn apply_variables(&mut self, instance_id: &str, w: &InstanceWrite) -> Result<(), Error> {
-        for scope in &w.scopes_delete {
-            sqlx::query("DELETE FROM variables WHERE instance_id = $1 AND scope = $2")
-                .bind(instance_id)
-                .bind(*scope)
-                .execute(&mut *self.inner)
-                .await?;
+        for chunk in w.scopes_delete.chunks(CHUNK) {
+            let sql = format!(
+                "DELETE FROM variables WHERE instance_id = $1 AND scope IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(instance_id);
+            for scope in chunk {
+                q = q.bind(*scope);
+            }
+            q.execute(&mut *self.inner).await?;
         }
         for chunk in w.variables_upsert.chunks(CHUNK) {
             let sql = multi_insert(
