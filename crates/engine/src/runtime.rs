@@ -368,7 +368,7 @@ impl<'a> Run<'a> {
             ));
         }
         self.completed_by = completed_by;
-        self.release_waits(key);
+        // Its own job is already completed; other waits go when the token leaves.
         self.accept_result(key, variables);
         if let Err(fault) = self.complete(key) {
             self.raise(key, fault);
@@ -1714,6 +1714,21 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Can a token at `node` own timers or subscriptions besides its own job or user task?
+    /// (Boundary events, catch events, event-based gateways, scopes with event
+    /// sub-processes.) A completed token elsewhere has nothing left to release.
+    fn may_have_waits(&self, node: NodeIdx) -> bool {
+        let n = &self.proc.process.nodes[node];
+        !n.boundary_events.is_empty()
+            || matches!(
+                n.kind,
+                NodeKind::IntermediateCatchEvent { .. }
+                    | NodeKind::ReceiveTask { .. }
+                    | NodeKind::EventBasedGateway
+                    | NodeKind::SubProcess { .. }
+            )
+    }
+
     /// The token no longer waits: its subscriptions and open jobs (timers) go. Those created
     /// in this run are simply not written; stored ones are deleted or cancelled.
     fn release_waits(&mut self, token: i64) {
@@ -1870,7 +1885,8 @@ impl<'a> Run<'a> {
         if token.state == state::INCIDENT {
             self.resolve_incidents(key);
         }
-        if token.state != state::ARRIVING {
+        if token.state != state::ARRIVING && (how != "completed" || self.may_have_waits(token.node))
+        {
             self.release_waits(key);
         }
         if how == "canceled"
