@@ -12,7 +12,7 @@ use flode_store::{
     JobRecord, Store, Tx, job_kind,
 };
 use serde_json::{Map, Value};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::clock::Clock;
 use crate::compiled::CompiledProcess;
@@ -88,10 +88,21 @@ struct Inner {
     /// Definition count when the caches were last loaded (see `begin`).
     generation: std::sync::atomic::AtomicI64,
     /// Woken when jobs are created by this node.
-    jobs_created: Notify,
+    jobs_created: Arc<Notify>,
     /// Woken when timers are created by this node.
-    timers_created: Notify,
+    timers_created: Arc<Notify>,
+    /// New instances waiting for the group-commit writer.
+    starts: mpsc::Sender<PendingStart>,
 }
+
+/// A new instance's first run, waiting to be written.
+struct PendingStart {
+    outcome: crate::runtime::Outcome,
+    reply: oneshot::Sender<Result<InstanceRecord, Error>>,
+}
+
+/// Most new instances written in one transaction.
+const MAX_START_BATCH: usize = 64;
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -127,6 +138,15 @@ impl Engine {
         clock: Arc<dyn Clock>,
         options: EngineOptions,
     ) -> Result<Self, Error> {
+        let jobs_created = Arc::new(Notify::new());
+        let timers_created = Arc::new(Notify::new());
+        let (starts, pending) = mpsc::channel(1_024);
+        tokio::spawn(write_starts(
+            store.clone(),
+            pending,
+            jobs_created.clone(),
+            timers_created.clone(),
+        ));
         let engine = Self {
             inner: Arc::new(Inner {
                 store,
@@ -136,8 +156,9 @@ impl Engine {
                 latest: RwLock::default(),
                 decisions: RwLock::default(),
                 generation: std::sync::atomic::AtomicI64::new(-1),
-                jobs_created: Notify::new(),
-                timers_created: Notify::new(),
+                jobs_created,
+                timers_created,
+                starts,
             }),
         };
         engine.reload_definitions().await?;
@@ -552,6 +573,19 @@ impl Engine {
         // A new instance depends on nothing stored, so it runs before the write transaction
         // opens: on SQLite the one writer is held only for the writes.
         let outcome = self.run_new(&compiled, variables, business_key, None, None)?;
+        if outcome.effects.is_empty() {
+            // Nothing reaches other instances: write it together with whatever other starts
+            // are waiting (group commit); the answer comes after the commit.
+            let (reply, answer) = oneshot::channel();
+            self.inner
+                .starts
+                .send(PendingStart { outcome, reply })
+                .await
+                .map_err(|_| Error::Internal("the start writer has stopped".into()))?;
+            return answer
+                .await
+                .map_err(|_| Error::Internal("the start writer has stopped".into()))?;
+        }
         let mut tx = self.inner.store.begin().await?;
         let instance = self.persist_new(&mut tx, outcome).await?;
         tx.commit().await?;
@@ -1165,6 +1199,55 @@ impl Engine {
         self.after_commit();
         Ok(())
     }
+}
+
+/// The group-commit writer: takes every start already waiting (up to a batch), writes them
+/// in one transaction and answers each caller after the commit. With one caller it is a plain
+/// transaction, so an idle engine adds no latency. If a batch fails, each start is retried
+/// alone so that one bad instance cannot fail the others.
+async fn write_starts(
+    store: Store,
+    mut pending: mpsc::Receiver<PendingStart>,
+    jobs_created: Arc<Notify>,
+    timers_created: Arc<Notify>,
+) {
+    while let Some(first) = pending.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_START_BATCH {
+            match pending.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        let results: Vec<Result<(), Error>> = match write_batch(&store, &batch).await {
+            Ok(()) => batch.iter().map(|_| Ok(())).collect(),
+            Err(e) if batch.len() == 1 => vec![Err(e)],
+            Err(_) => {
+                let mut each = Vec::with_capacity(batch.len());
+                for p in &batch {
+                    each.push(write_batch(&store, std::slice::from_ref(p)).await);
+                }
+                each
+            }
+        };
+        jobs_created.notify_waiters();
+        timers_created.notify_waiters();
+        for (p, result) in batch.into_iter().zip(results) {
+            // A caller that went away (request cancelled) still has its instance written.
+            let _ = p.reply.send(result.map(|()| p.outcome.instance));
+        }
+    }
+}
+
+async fn write_batch(store: &Store, batch: &[PendingStart]) -> Result<(), Error> {
+    let mut tx = store.begin().await?;
+    let rows: Vec<_> = batch
+        .iter()
+        .map(|p| (&p.outcome.instance, &p.outcome.write))
+        .collect();
+    tx.insert_new(&rows).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Exponential backoff after `attempts` tries: 1 s, 2 s, 4 s, … capped at 10 minutes.

@@ -168,48 +168,91 @@ impl Tx {
         is_new: bool,
         write: &InstanceWrite,
     ) -> Result<(), Error> {
-        let i = instance;
         if is_new {
-            sqlx::query(
-                "INSERT INTO instances (id, definition_id, process_key, business_key, state, parent_instance_id, parent_token, next_token, revision, started_at, ended_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(&i.id)
-            .bind(&i.definition_id)
-            .bind(&i.process_key)
-            .bind(&i.business_key)
-            .bind(i.state.as_str())
-            .bind(&i.parent_instance_id)
-            .bind(i.parent_token)
-            .bind(i.next_token)
-            .bind(i.revision)
-            .bind(i.started_at)
-            .bind(i.ended_at)
-            .execute(&mut *self.inner)
-            .await?;
-        } else {
-            let done = sqlx::query(
-                "UPDATE instances SET state = $1, next_token = $2, revision = $3, ended_at = $4 WHERE id = $5 AND revision = $6",
-            )
-            .bind(i.state.as_str())
-            .bind(i.next_token)
-            .bind(i.revision)
-            .bind(i.ended_at)
-            .bind(&i.id)
-            .bind(i.revision - 1)
-            .execute(&mut *self.inner)
-            .await?;
-            if done.rows_affected() != 1 {
-                return Err(Error::Conflict(format!(
-                    "instance {} changed concurrently",
-                    i.id
-                )));
-            }
+            return self.insert_new(&[(instance, write)]).await;
+        }
+        let i = instance;
+        let done = sqlx::query(
+            "UPDATE instances SET state = $1, next_token = $2, revision = $3, ended_at = $4 WHERE id = $5 AND revision = $6",
+        )
+        .bind(i.state.as_str())
+        .bind(i.next_token)
+        .bind(i.revision)
+        .bind(i.ended_at)
+        .bind(&i.id)
+        .bind(i.revision - 1)
+        .execute(&mut *self.inner)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(Error::Conflict(format!(
+                "instance {} changed concurrently",
+                i.id
+            )));
         }
         self.apply_tokens(&i.id, write).await?;
         self.apply_variables(&i.id, write).await?;
         self.apply_history(&i.id, write).await?;
         self.apply_tasks_and_jobs(&i.id, write).await?;
+        Ok(())
+    }
+
+    /// Writes brand-new instances with what their first runs created, using one multi-row
+    /// INSERT per table for the whole batch (group commit of concurrent starts).
+    pub async fn insert_new(
+        &mut self,
+        batch: &[(&InstanceRecord, &InstanceWrite)],
+    ) -> Result<(), Error> {
+        for chunk in batch.chunks(CHUNK) {
+            let sql = multi_insert(
+                "instances",
+                &[
+                    "id",
+                    "definition_id",
+                    "process_key",
+                    "business_key",
+                    "state",
+                    "parent_instance_id",
+                    "parent_token",
+                    "next_token",
+                    "revision",
+                    "started_at",
+                    "ended_at",
+                ],
+                chunk.len(),
+                "",
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (i, _) in chunk {
+                q = q
+                    .bind(&i.id)
+                    .bind(&i.definition_id)
+                    .bind(&i.process_key)
+                    .bind(&i.business_key)
+                    .bind(i.state.as_str())
+                    .bind(&i.parent_instance_id)
+                    .bind(i.parent_token)
+                    .bind(i.next_token)
+                    .bind(i.revision)
+                    .bind(i.started_at)
+                    .bind(i.ended_at);
+            }
+            q.execute(&mut *self.inner).await?;
+        }
+        let variables: Vec<(&str, &VariableRecord)> = batch
+            .iter()
+            .flat_map(|(i, w)| w.variables_upsert.iter().map(move |v| (i.id.as_str(), v)))
+            .collect();
+        self.upsert_variables(&variables).await?;
+        let history: Vec<(&str, &HistoryRecord)> = batch
+            .iter()
+            .flat_map(|(i, w)| w.history_insert.iter().map(move |h| (i.id.as_str(), h)))
+            .collect();
+        self.insert_history(&history).await?;
+        for (i, w) in batch {
+            // Nothing of a new instance was stored before: no deletes, no history ends.
+            self.apply_tokens(&i.id, w).await?;
+            self.apply_tasks_and_jobs(&i.id, w).await?;
+        }
         Ok(())
     }
 
@@ -259,7 +302,16 @@ impl Tx {
             }
             q.execute(&mut *self.inner).await?;
         }
-        for chunk in w.variables_upsert.chunks(CHUNK) {
+        let rows: Vec<(&str, &VariableRecord)> = w
+            .variables_upsert
+            .iter()
+            .map(|v| (instance_id, v))
+            .collect();
+        self.upsert_variables(&rows).await
+    }
+
+    async fn upsert_variables(&mut self, rows: &[(&str, &VariableRecord)]) -> Result<(), Error> {
+        for chunk in rows.chunks(CHUNK) {
             let sql = multi_insert(
                 "variables",
                 &["instance_id", "scope", "name", "value"],
@@ -267,9 +319,9 @@ impl Tx {
                 "ON CONFLICT (instance_id, scope, name) DO UPDATE SET value = excluded.value",
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
-            for v in chunk {
+            for (instance_id, v) in chunk {
                 q = q
-                    .bind(instance_id)
+                    .bind(*instance_id)
                     .bind(v.scope)
                     .bind(&v.name)
                     .bind(json_text(&v.value));
@@ -280,7 +332,26 @@ impl Tx {
     }
 
     async fn apply_history(&mut self, instance_id: &str, w: &InstanceWrite) -> Result<(), Error> {
-        for chunk in w.history_insert.chunks(CHUNK) {
+        let rows: Vec<(&str, &HistoryRecord)> =
+            w.history_insert.iter().map(|h| (instance_id, h)).collect();
+        self.insert_history(&rows).await?;
+        for h in &w.history_end {
+            sqlx::query(
+                "UPDATE history SET state = $1, ended_at = $2, end_seq = $3 WHERE instance_id = $4 AND token = $5",
+            )
+            .bind(&h.state)
+            .bind(h.ended_at)
+            .bind(h.end_seq)
+            .bind(instance_id)
+            .bind(h.token)
+            .execute(&mut *self.inner)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_history(&mut self, rows: &[(&str, &HistoryRecord)]) -> Result<(), Error> {
+        for chunk in rows.chunks(CHUNK) {
             let sql = multi_insert(
                 "history",
                 &[
@@ -297,9 +368,9 @@ impl Tx {
                 "",
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
-            for h in chunk {
+            for (instance_id, h) in chunk {
                 q = q
-                    .bind(instance_id)
+                    .bind(*instance_id)
                     .bind(h.token)
                     .bind(&h.node_id)
                     .bind(&h.node_type)
@@ -309,18 +380,6 @@ impl Tx {
                     .bind(h.end_seq);
             }
             q.execute(&mut *self.inner).await?;
-        }
-        for h in &w.history_end {
-            sqlx::query(
-                "UPDATE history SET state = $1, ended_at = $2, end_seq = $3 WHERE instance_id = $4 AND token = $5",
-            )
-            .bind(&h.state)
-            .bind(h.ended_at)
-            .bind(h.end_seq)
-            .bind(instance_id)
-            .bind(h.token)
-            .execute(&mut *self.inner)
-            .await?;
         }
         Ok(())
     }

@@ -321,3 +321,62 @@ async fn cancelling_a_call_activity_cancels_the_called_instance() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_starts_are_each_written_once_and_durably() {
+    let body = r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="s"/>
+    <bpmn:scriptTask id="s"><bpmn:extensionElements><zeebe:script expression="=n * 2" resultVariable="m"/></bpmn:extensionElements></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="s" targetRef="wait"/>
+    <bpmn:userTask id="wait"/>"#;
+    for db in databases().await {
+        let (engine, _) = engine(&db).await;
+        engine
+            .deploy("c.bpmn", &model("c", body))
+            .await
+            .expect("deploy");
+        let mut set = tokio::task::JoinSet::new();
+        for n in 0..200 {
+            let engine = engine.clone();
+            set.spawn(async move {
+                engine
+                    .start("c", vars(json!({"n": n})), Some(format!("K-{n}")))
+                    .await
+            });
+        }
+        let mut ids = std::collections::HashSet::new();
+        while let Some(r) = set.join_next().await {
+            ids.insert(r.expect("join").expect("start").id);
+        }
+        assert_eq!(ids.len(), 200);
+        let page = Page {
+            limit: 1_000,
+            offset: 0,
+        };
+        let stored = engine
+            .store()
+            .instances(&InstanceFilter::default(), page)
+            .await
+            .expect("i");
+        assert_eq!(stored.len(), 200, "{}", db.name);
+        assert_eq!(
+            engine
+                .store()
+                .user_tasks("created", page)
+                .await
+                .expect("t")
+                .len(),
+            200
+        );
+        let one = stored
+            .iter()
+            .find(|i| i.business_key.as_deref() == Some("K-21"))
+            .expect("K-21");
+        let v = engine.store().variables(&one.id).await.expect("v");
+        assert!(
+            v.iter().any(|v| v.name == "m" && v.value == json!(42)),
+            "{v:?}"
+        );
+    }
+}
