@@ -1967,6 +1967,7 @@ impl<'a> Run<'a> {
 
     fn tok_mut(&mut self, key: i64) -> &mut Token {
         self.dirty.insert(key);
+        // Like `token`: callers hold a key they just read from `tokens`.
         self.tokens.get_mut(&key).expect("token exists")
     }
 
@@ -2050,7 +2051,8 @@ impl<'a> Run<'a> {
             return Ok(());
         }
         for m in &node.inputs {
-            let value = self.eval_in(self.token(key).parent.or(None), key, &m.source)?;
+            // Inputs read the enclosing scope: the activity's own scope is being filled.
+            let value = self.eval_in(self.token(key).parent, &m.source)?;
             self.set_local(key, m.target.clone(), value);
         }
         Ok(())
@@ -2072,10 +2074,10 @@ impl<'a> Run<'a> {
     // ---- expressions -------------------------------------------------------------------
 
     fn eval(&self, key: i64, e: &Expr) -> Result<Value, Fault> {
-        self.eval_in(Some(key), key, e)
+        self.eval_in(Some(key), e)
     }
 
-    fn eval_in(&self, scope: Option<i64>, _key: i64, e: &Expr) -> Result<Value, Fault> {
+    fn eval_in(&self, scope: Option<i64>, e: &Expr) -> Result<Value, Fault> {
         let compiled = self.proc.expr(e).ok_or_else(|| {
             Fault::new(
                 "expression",
@@ -2201,5 +2203,51 @@ mod tests {
             w.variables_upsert
         );
         assert_eq!(w.variables_upsert[0].value, Value::from(5));
+    }
+
+    proptest::proptest! {
+        /// A chain of n script tasks adding its step to x ends with x + n·step, having
+        /// completed every node once, whatever n, step and start value.
+        #[test]
+        fn script_chains_sum_exactly(n in 1usize..40, step in -5i64..5, x0 in -1000i64..1000) {
+            let mut body = String::from(r#"<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t0"/>"#);
+            for i in 0..n {
+                body.push_str(&format!(
+                    r#"<scriptTask id="t{i}"><extensionElements><zeebe:script expression="=x + {step}" resultVariable="x"/></extensionElements></scriptTask><sequenceFlow id="f{k}" sourceRef="t{i}" targetRef="t{k}"/>"#,
+                    k = i + 1
+                ));
+            }
+            body.push_str(&format!(r#"<endEvent id="t{n}"/>"#));
+            let compiled = compile(&body);
+            let mut run = Run::new_instance(&compiled, &NoDecisions, 0, "i".into(), None, None);
+            let mut vars = Map::new();
+            vars.insert("x".into(), Value::from(x0));
+            run.start(vars, None).expect("start");
+            let out = run.finish();
+            proptest::prop_assert_eq!(out.instance.state, InstanceState::Completed);
+            proptest::prop_assert_eq!(out.write.history_insert.len(), n + 2);
+            proptest::prop_assert_eq!(&out.write.variables_upsert[0].value, &Value::from(x0 + n as i64 * step));
+        }
+
+        /// A parallel split into k branches and a join: the join fires exactly once and
+        /// the instance completes, for any k.
+        #[test]
+        fn parallel_joins_fire_once(k in 1usize..12) {
+            let mut body = String::from(r#"<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="fork"/><parallelGateway id="fork"/><parallelGateway id="join"/><sequenceFlow id="out" sourceRef="join" targetRef="e"/><endEvent id="e"/>"#);
+            for b in 0..k {
+                body.push_str(&format!(
+                    r#"<sequenceFlow id="a{b}" sourceRef="fork" targetRef="t{b}"/><task id="t{b}"/><sequenceFlow id="b{b}" sourceRef="t{b}" targetRef="join"/>"#
+                ));
+            }
+            let compiled = compile(&body);
+            let mut run = Run::new_instance(&compiled, &NoDecisions, 0, "i".into(), None, None);
+            run.start(Map::new(), None).expect("start");
+            let out = run.finish();
+            proptest::prop_assert_eq!(out.instance.state, InstanceState::Completed);
+            let ends = out.write.history_insert.iter().filter(|h| h.node_id == "e").count();
+            proptest::prop_assert_eq!(ends, 1);
+            let tasks = out.write.history_insert.iter().filter(|h| h.node_id.starts_with('t')).count();
+            proptest::prop_assert_eq!(tasks, k);
+        }
     }
 }
