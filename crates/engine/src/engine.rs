@@ -865,23 +865,27 @@ impl Engine {
         Ok(out)
     }
 
-    /// Variables visible at a token, read without locking.
+    /// Variables visible at a token, read without locking. Tokens are read only when the
+    /// instance has variables in inner scopes.
     pub async fn variables_at(
         &self,
         instance_id: &str,
         token: i64,
     ) -> Result<Map<String, Value>, Error> {
-        let tokens = self.inner.store.tokens(instance_id).await?;
         let vars = self.inner.store.variables(instance_id).await?;
-        let parents: HashMap<i64, Option<i64>> = tokens.iter().map(|t| (t.key, t.parent)).collect();
         let mut chain = vec![0];
-        let mut cur = Some(token);
-        let mut inner = Vec::new();
-        while let Some(k) = cur {
-            inner.push(k);
-            cur = parents.get(&k).copied().flatten();
+        if vars.iter().any(|v| v.scope != 0) {
+            let tokens = self.inner.store.tokens(instance_id).await?;
+            let parents: HashMap<i64, Option<i64>> =
+                tokens.iter().map(|t| (t.key, t.parent)).collect();
+            let mut inner = Vec::new();
+            let mut cur = Some(token);
+            while let Some(k) = cur {
+                inner.push(k);
+                cur = parents.get(&k).copied().flatten();
+            }
+            chain.extend(inner.into_iter().rev());
         }
-        chain.extend(inner.into_iter().rev());
         let mut out = Map::new();
         for scope in chain {
             for v in vars.iter().filter(|v| v.scope == scope) {

@@ -64,6 +64,14 @@ impl Store {
              RETURNING {JOB_COLUMNS}"
         );
         let mut tx = self.begin().await?;
+        if self.backend == Backend::Postgres {
+            // A lease is not worth a WAL flush: if a crash loses this commit, the job is
+            // simply claimable again, which at-least-once delivery with a stable
+            // idempotency key already allows.
+            sqlx::query("SET LOCAL synchronous_commit = off")
+                .execute(&mut *tx.inner)
+                .await?;
+        }
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(c.owner)
             .bind(c.now + c.lease_ms)
