@@ -249,8 +249,8 @@ impl Engine {
 
     /// Deploys a BPMN or DMN file. All of it or nothing: every process must compile.
     pub async fn deploy(&self, resource_name: &str, xml: &str) -> Result<Vec<Deployed>, Error> {
-        if is_dmn(xml) {
-            return self.deploy_dmn(resource_name, xml).await;
+        if let Some(id) = dmn_root_id(xml) {
+            return self.deploy_dmn(resource_name, xml, id).await;
         }
         let defs = flode_bpmn::parse(xml).map_err(|e| match e {
             flode_bpmn::Error::Invalid(problems) => Error::Invalid {
@@ -334,11 +334,16 @@ impl Engine {
         Ok(deployed)
     }
 
-    async fn deploy_dmn(&self, resource_name: &str, xml: &str) -> Result<Vec<Deployed>, Error> {
+    async fn deploy_dmn(
+        &self,
+        resource_name: &str,
+        xml: &str,
+        id: Option<String>,
+    ) -> Result<Vec<Deployed>, Error> {
         let model = DecisionModel::parse(xml).map_err(|e| Error::Invalid {
             problems: vec![e.to_string()],
         })?;
-        let key = dmn_key(xml).unwrap_or_else(|| resource_name.to_owned());
+        let key = id.unwrap_or_else(|| resource_name.to_owned());
         let hash = sha256_hex(xml);
         let mut tx = self.begin().await?;
         let latest = tx.latest_definition(DefinitionKind::Dmn, &key).await?;
@@ -1290,25 +1295,14 @@ fn next_cycle(job: &JobRecord, now: i64, interval: i64) -> JobRecord {
     }
 }
 
-fn is_dmn(xml: &str) -> bool {
-    roxmltree_free_root_ns(xml).is_some_and(|ns| ns.contains("/DMN/"))
-}
-
-/// The namespace of the root element, found without a full parse.
-fn roxmltree_free_root_ns(xml: &str) -> Option<String> {
-    let start = xml
-        .find("<definitions")
-        .or_else(|| xml.find(":definitions"))?;
-    let rest = &xml[start..];
-    let end = rest.find('>')?;
-    Some(rest[..end].to_owned())
-}
-
-fn dmn_key(xml: &str) -> Option<String> {
-    let head = roxmltree_free_root_ns(xml)?;
-    let pos = head.find(" id=\"")?;
-    let rest = &head[pos + 5..];
-    Some(rest[..rest.find('"')?].to_owned())
+/// The DMN model id when `xml`'s root element is a DMN `definitions` (any DMN version);
+/// `None` for anything else, which is then parsed as BPMN.
+fn dmn_root_id(xml: &str) -> Option<Option<String>> {
+    let doc = roxmltree::Document::parse(xml).ok()?;
+    let root = doc.root_element();
+    let ns = root.tag_name().namespace()?;
+    (root.tag_name().name() == "definitions" && ns.contains("/DMN/"))
+        .then(|| root.attribute("id").map(str::to_owned))
 }
 
 fn sha256_hex(s: &str) -> String {
@@ -1319,6 +1313,15 @@ fn sha256_hex(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dmn_is_recognised_by_its_root_element() {
+        let dmn = "<definitions xmlns='https://www.omg.org/spec/DMN/20191111/MODEL/'\n id='norm'/>";
+        assert_eq!(super::dmn_root_id(dmn), Some(Some("norm".into())));
+        let bpmn = r#"<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"/>"#;
+        assert_eq!(super::dmn_root_id(bpmn), None);
+        assert_eq!(super::dmn_root_id("<definitions"), None);
+    }
+
     #[test]
     fn backoff_doubles_up_to_ten_minutes() {
         assert_eq!(super::default_backoff(1), 1_000);
