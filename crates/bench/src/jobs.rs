@@ -15,7 +15,7 @@
 //! "Enqueue" is taken just before the `Engine::start` call that creates the job, "start"
 //! when `Engine::activate_jobs` has handed the job to a worker; both from one monotonic
 //! clock, matched by a `seq` variable of the instance. Workers sleep on
-//! `Engine::jobs_created` when the queue is empty (with a 50 ms safety poll).
+//! `Engine::job_waker` when the queue is empty (with a 50 ms safety poll).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -93,6 +93,8 @@ pub(crate) struct Report {
     drain: Phase,
     end_to_end: Phase,
     idle_latency: Latency,
+    /// Duration of the `start` calls in the idle-latency phase (the enqueue's share).
+    idle_enqueue_call: Latency,
 }
 
 #[derive(Debug, Serialize)]
@@ -197,8 +199,9 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<Report> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let idle = Shared::new(args.latency_samples, Some(tx));
     let workers = spawn_workers(&engine, &idle, args.concurrency, args.batch);
+    let mut idle_enqueue = Vec::with_capacity(args.latency_samples);
     for seq in 0..args.latency_samples {
-        enqueue(&engine, &idle, seq).await?;
+        idle_enqueue.push(enqueue(&engine, &idle, seq).await?);
         let started = tokio::time::timeout(Duration::from_secs(30), rx.recv())
             .await
             .context("a job did not start within 30 s")?;
@@ -225,6 +228,7 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<Report> {
         drain: drain_phase,
         end_to_end: e2e_phase,
         idle_latency,
+        idle_enqueue_call: summarise(idle_enqueue),
     })
 }
 
@@ -243,17 +247,19 @@ fn phase(shared: &Shared, begin_ns: u64, timings: Timings) -> Phase {
     }
 }
 
-/// Starts one instance (enqueuing its job), noting the time just before.
-async fn enqueue(engine: &Engine, shared: &Shared, seq: usize) -> anyhow::Result<()> {
+/// Starts one instance (enqueuing its job), noting the time just before; returns how long
+/// the call took, in ns.
+async fn enqueue(engine: &Engine, shared: &Shared, seq: usize) -> anyhow::Result<u64> {
     let slot = shared
         .enqueued
         .get(seq)
         .ok_or_else(|| anyhow!("seq {seq} out of range"))?;
+    let call = Instant::now();
     slot.store(shared.now_ns().max(1), Ordering::SeqCst);
     engine
         .start(PROCESS, vars(&[("seq", json!(seq))]), None)
         .await?;
-    Ok(())
+    Ok(nanos(call))
 }
 
 /// Enqueues every job of `shared` with `producers` concurrent tasks.
@@ -323,9 +329,10 @@ async fn worker(
 ) -> anyhow::Result<Timings> {
     let total = shared.enqueued.len();
     let mut timings = Timings::default();
+    let waker = engine.job_waker(JOB_TYPE);
     while !shared.stop.load(Ordering::SeqCst) {
         // Register for the wake-up before looking, so that a commit in between is not missed.
-        let wake = engine.jobs_created();
+        let wake = waker.notified();
         tokio::pin!(wake);
         let already =
             std::future::poll_fn(|cx| Poll::Ready(wake.as_mut().poll(cx).is_ready())).await;
@@ -366,7 +373,7 @@ async fn worker(
             if shared.completed.fetch_add(1, Ordering::SeqCst) + 1 == total {
                 shared.finished.store(shared.now_ns(), Ordering::SeqCst);
                 shared.stop.store(true, Ordering::SeqCst);
-                engine.notify_jobs();
+                waker.notify_waiters();
             }
         }
     }

@@ -24,6 +24,12 @@ pub(crate) async fn engine(url: &str, connections: u32) -> anyhow::Result<Engine
     )
     .await
     .context("starting the engine")?;
+    // As `flode serve` does: on PostgreSQL, deployments are heard instead of polled for.
+    // The listener task lives as long as the process.
+    let _listener = engine
+        .listen_to_other_nodes()
+        .await
+        .context("listening to other nodes")?;
     Ok(engine)
 }
 

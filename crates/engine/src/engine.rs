@@ -3,13 +3,14 @@
 //! together with the jobs, timers and subscriptions the run created.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use flode_bpmn::model::{NodeKind, Timer, Trigger};
 use flode_decision::DecisionModel;
 use flode_store::{
-    Claim, DefinitionKind, DefinitionRecord, IncidentRecord, InstanceRecord, InstanceState,
-    JobRecord, Store, Tx, job_kind,
+    Backend, Claim, Committed, DefinitionKind, DefinitionRecord, IncidentRecord, InstanceRecord,
+    InstanceState, JobRecord, Notification, Store, Tx, VariableRecord, job_kind,
 };
 use serde_json::{Map, Value};
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -20,6 +21,12 @@ use crate::error::Error;
 use crate::ids::new_id;
 use crate::runtime::{DEFAULT_MAX_STEPS, Decisions, Effect, Run};
 use crate::timer;
+use crate::wakeups::JobWakers;
+
+mod claims;
+mod completions;
+use claims::PendingClaim;
+use completions::PendingCompletion;
 
 /// Engine settings.
 #[derive(Debug, Clone)]
@@ -85,14 +92,23 @@ struct Inner {
     latest: RwLock<HashMap<String, Arc<CompiledProcess>>>,
     /// Latest DMN decision models by decision id and name.
     decisions: RwLock<HashMap<String, Arc<DecisionModel>>>,
-    /// Definition count when the caches were last loaded (see `begin`).
+    /// Definition count when the caches were last loaded (see `refresh_definitions`).
     generation: std::sync::atomic::AtomicI64,
-    /// Woken when jobs are created by this node.
-    jobs_created: Arc<Notify>,
+    /// A listener hears other nodes' deployments (PostgreSQL), so the count need not be
+    /// read before every transaction.
+    deployments_heard: AtomicBool,
+    /// Another node deployed (or the listener reconnected) since the caches were checked.
+    definitions_stale: AtomicBool,
+    /// Workers waiting for jobs, by type.
+    job_wakers: Arc<JobWakers>,
     /// Woken when timers are created by this node.
     timers_created: Arc<Notify>,
     /// New instances waiting for the group-commit writer.
     starts: mpsc::Sender<PendingStart>,
+    /// Job completions waiting for theirs.
+    completions: mpsc::Sender<PendingCompletion>,
+    /// Activations waiting for a shared claim (PostgreSQL).
+    claims: mpsc::Sender<PendingClaim>,
 }
 
 /// A new instance's first run, waiting to be written.
@@ -138,15 +154,17 @@ impl Engine {
         clock: Arc<dyn Clock>,
         options: EngineOptions,
     ) -> Result<Self, Error> {
-        let jobs_created = Arc::new(Notify::new());
+        let job_wakers = Arc::new(JobWakers::default());
         let timers_created = Arc::new(Notify::new());
         let (starts, pending) = mpsc::channel(1_024);
         tokio::spawn(write_starts(
             store.clone(),
             pending,
-            jobs_created.clone(),
+            job_wakers.clone(),
             timers_created.clone(),
         ));
+        let (completions, completing) = mpsc::channel(1_024);
+        let (claims, claiming) = mpsc::channel(1_024);
         let engine = Self {
             inner: Arc::new(Inner {
                 store,
@@ -156,11 +174,23 @@ impl Engine {
                 latest: RwLock::default(),
                 decisions: RwLock::default(),
                 generation: std::sync::atomic::AtomicI64::new(-1),
-                jobs_created,
+                deployments_heard: AtomicBool::new(false),
+                definitions_stale: AtomicBool::new(false),
+                job_wakers,
                 timers_created,
                 starts,
+                completions,
+                claims,
             }),
         };
+        tokio::spawn(claims::claim_together(
+            Arc::downgrade(&engine.inner),
+            claiming,
+        ));
+        tokio::spawn(completions::write_completions(
+            Arc::downgrade(&engine.inner),
+            completing,
+        ));
         engine.reload_definitions().await?;
         Ok(engine)
     }
@@ -189,26 +219,85 @@ impl Engine {
                 DefinitionKind::Dmn => self.cache_decisions(&d.source)?,
             }
         }
-        self.inner
-            .generation
-            .store(count, std::sync::atomic::Ordering::SeqCst);
+        self.inner.generation.store(count, Ordering::SeqCst);
         Ok(())
     }
 
     /// Begins a transaction, first catching up with deployments made by other nodes.
     async fn begin(&self) -> Result<Tx, Error> {
-        let mut tx = self.inner.store.begin().await?;
-        let count = tx.definition_count().await?;
-        self.catch_up(count).await?;
-        Ok(tx)
+        self.refresh_definitions().await?;
+        Ok(self.inner.store.begin().await?)
+    }
+
+    /// Catches up with deployments made by other nodes: when a listener hears them, only
+    /// after one was announced; otherwise by comparing the stored definition count.
+    async fn refresh_definitions(&self) -> Result<(), Error> {
+        if self.inner.deployments_heard.load(Ordering::SeqCst)
+            && !self.inner.definitions_stale.swap(false, Ordering::SeqCst)
+        {
+            return Ok(());
+        }
+        let count = self.inner.store.definition_count().await;
+        let result = match count {
+            Ok(count) => self.catch_up(count).await,
+            Err(e) => Err(e.into()),
+        };
+        if result.is_err() {
+            self.inner.definitions_stale.store(true, Ordering::SeqCst);
+        }
+        result
+    }
+
+    /// Listens (PostgreSQL) for what other nodes commit: new jobs wake this node's waiting
+    /// workers, deployments refresh the caches before the next transaction. Without it,
+    /// every transaction first reads the definition count. `None` on SQLite.
+    pub async fn listen_to_other_nodes(
+        &self,
+    ) -> Result<Option<tokio::task::JoinHandle<()>>, Error> {
+        let Some(mut listener) = self.inner.store.listen().await? else {
+            return Ok(None);
+        };
+        self.inner.definitions_stale.store(true, Ordering::SeqCst);
+        self.inner.deployments_heard.store(true, Ordering::SeqCst);
+        let engine = self.clone();
+        Ok(Some(tokio::spawn(async move {
+            let inner = &engine.inner;
+            loop {
+                match listener.recv().await {
+                    Ok(heard) => {
+                        match heard {
+                            Some(Notification::Jobs { job_type, count }) => {
+                                inner.job_wakers.ready(&job_type, count)
+                            }
+                            Some(Notification::Deployment) => {
+                                inner.definitions_stale.store(true, Ordering::SeqCst)
+                            }
+                            // Reconnected: anything may have been missed meanwhile.
+                            None => {
+                                inner.job_wakers.all();
+                                inner.definitions_stale.store(true, Ordering::SeqCst);
+                            }
+                        }
+                        if !inner.deployments_heard.swap(true, Ordering::SeqCst) {
+                            // Back after a failure: a deployment may have slipped between
+                            // the last count read and the new LISTEN.
+                            inner.definitions_stale.store(true, Ordering::SeqCst);
+                        }
+                    }
+                    Err(e) => {
+                        // Until the connection is back, fall back to reading the count.
+                        inner.deployments_heard.store(false, Ordering::SeqCst);
+                        tracing::warn!(error = %e, "listening to other nodes failed; retrying");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        })))
     }
 
     /// Reloads the caches if the store holds another number of definitions than they do.
     async fn catch_up(&self, count: i64) -> Result<(), Error> {
-        let known = self
-            .inner
-            .generation
-            .load(std::sync::atomic::Ordering::SeqCst);
+        let known = self.inner.generation.load(Ordering::SeqCst);
         if count != known {
             self.reload_definitions().await?;
         }
@@ -230,14 +319,11 @@ impl Engine {
         &self.inner.options
     }
 
-    /// Resolves when a job may have been created (by this node).
-    pub async fn jobs_created(&self) {
-        self.inner.jobs_created.notified().await
-    }
-
-    /// Wakes job waiters (e.g. from a PostgreSQL NOTIFY of another node).
-    pub fn notify_jobs(&self) {
-        self.inner.jobs_created.notify_waiters();
+    /// What a worker of `job_type` waits on: notified once per job of that type made ready
+    /// on any node (at most one stored permit). Take a `notified()` future and poll it
+    /// before looking for jobs, so that a job created in between is not missed.
+    pub fn job_waker(&self, job_type: &str) -> Arc<Notify> {
+        self.inner.job_wakers.of(job_type)
     }
 
     /// Resolves when a timer may have been created (by this node).
@@ -317,7 +403,7 @@ impl Engine {
                 self.arm_start_timers(&mut tx, c, now).await?;
             }
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         for (c, _) in compiled_all {
             self.inner
                 .compiled
@@ -377,7 +463,7 @@ impl Engine {
                 }
             }
         };
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.cache_decisions(xml)?;
         Ok(vec![deployed])
     }
@@ -572,9 +658,17 @@ impl Engine {
         business_key: Option<String>,
     ) -> Result<InstanceRecord, Error> {
         self.check_variables(&variables)?;
-        self.catch_up(self.inner.store.definition_count().await?)
-            .await?;
-        let compiled = self.latest(process_key)?;
+        self.refresh_definitions().await?;
+        let compiled = match self.latest(process_key) {
+            Ok(compiled) => compiled,
+            // Deployed a moment ago on another node, before its announcement arrived?
+            Err(Error::NotFound { .. }) if self.inner.deployments_heard.load(Ordering::SeqCst) => {
+                self.catch_up(self.inner.store.definition_count().await?)
+                    .await?;
+                self.latest(process_key)?
+            }
+            Err(e) => return Err(e),
+        };
         // A new instance depends on nothing stored, so it runs before the write transaction
         // opens: on SQLite the one writer is held only for the writes.
         let outcome = self.run_new(&compiled, variables, business_key, None, None)?;
@@ -593,8 +687,7 @@ impl Engine {
         }
         let mut tx = self.inner.store.begin().await?;
         let instance = self.persist_new(&mut tx, outcome).await?;
-        tx.commit().await?;
-        self.after_commit();
+        self.commit(tx).await?;
         Ok(instance)
     }
 
@@ -789,9 +882,15 @@ impl Engine {
         Ok(())
     }
 
-    fn after_commit(&self) {
-        self.inner.jobs_created.notify_waiters();
-        self.inner.timers_created.notify_waiters();
+    /// Commits and wakes this node's workers and timer service for what was made ready.
+    async fn commit(&self, tx: Tx) -> Result<(), Error> {
+        let committed = tx.commit().await?;
+        wake(
+            &self.inner.job_wakers,
+            &self.inner.timers_created,
+            &committed,
+        );
+        Ok(())
     }
 
     /// Cancels an active instance.
@@ -804,7 +903,7 @@ impl Engine {
             })
             .await?;
         self.settle(&mut tx, effects).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -832,8 +931,7 @@ impl Engine {
             })
             .await?;
         self.settle(&mut tx, effects).await?;
-        tx.commit().await?;
-        self.after_commit();
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -847,22 +945,41 @@ impl Engine {
         max: i64,
         lease_ms: i64,
     ) -> Result<Vec<ActivatedJob>, Error> {
-        let jobs = self
+        let (max, lease_ms) = (max.clamp(1, 1_000), lease_ms.max(1_000));
+        if self.inner.store.backend() == Backend::Postgres {
+            // Concurrent activations share one claim statement (see `claims`).
+            let (reply, answer) = oneshot::channel();
+            let pending = PendingClaim {
+                job_type: job_type.to_owned(),
+                worker: worker.to_owned(),
+                max: usize::try_from(max).unwrap_or(1),
+                lease_ms,
+                reply,
+            };
+            let stopped = || Error::Internal("the claimer has stopped".into());
+            self.inner
+                .claims
+                .send(pending)
+                .await
+                .map_err(|_| stopped())?;
+            return answer.await.map_err(|_| stopped())?;
+        }
+        let claimed = self
             .inner
             .store
-            .claim_jobs(&Claim {
+            .claim_jobs_with_variables(&Claim {
                 kind: job_kind::TASK,
                 job_type,
                 owner: worker,
-                max: max.clamp(1, 1_000),
-                lease_ms: lease_ms.max(1_000),
+                max,
+                lease_ms,
                 now: self.now(),
             })
             .await?;
-        let mut out = Vec::with_capacity(jobs.len());
-        for job in jobs {
+        let mut out = Vec::with_capacity(claimed.len());
+        for (job, vars) in claimed {
             let variables = match (&job.instance_id, job.token) {
-                (Some(instance), Some(token)) => self.variables_at(instance, token).await?,
+                (Some(instance), Some(token)) => self.visible(instance, token, vars).await?,
                 _ => Map::new(),
             };
             out.push(ActivatedJob { job, variables });
@@ -870,14 +987,24 @@ impl Engine {
         Ok(out)
     }
 
-    /// Variables visible at a token, read without locking. Tokens are read only when the
-    /// instance has variables in inner scopes.
+    /// Variables visible at a token, read without locking.
     pub async fn variables_at(
         &self,
         instance_id: &str,
         token: i64,
     ) -> Result<Map<String, Value>, Error> {
         let vars = self.inner.store.variables(instance_id).await?;
+        self.visible(instance_id, token, vars).await
+    }
+
+    /// Which of an instance's variables a token sees, inner scopes shadowing outer ones.
+    /// Tokens are read only when the instance has variables in inner scopes.
+    async fn visible(
+        &self,
+        instance_id: &str,
+        token: i64,
+        vars: Vec<VariableRecord>,
+    ) -> Result<Map<String, Value>, Error> {
         let mut chain = vec![0];
         if vars.iter().any(|v| v.scope != 0) {
             let tokens = self.inner.store.tokens(instance_id).await?;
@@ -901,6 +1028,7 @@ impl Engine {
     }
 
     /// Completes a job and continues its instance. `worker` `Some` requires the lease.
+    /// Concurrent completions are written together (see `completions`).
     pub async fn complete_job(
         &self,
         job_id: &str,
@@ -908,6 +1036,29 @@ impl Engine {
         variables: Map<String, Value>,
     ) -> Result<(), Error> {
         self.check_variables(&variables)?;
+        let (reply, answer) = oneshot::channel();
+        let pending = PendingCompletion {
+            job_id: job_id.to_owned(),
+            worker: worker.map(str::to_owned),
+            variables,
+            reply,
+        };
+        let stopped = || Error::Internal("the completion writer has stopped".into());
+        self.inner
+            .completions
+            .send(pending)
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// Completes one job in a transaction of its own.
+    async fn complete_alone(
+        &self,
+        job_id: &str,
+        worker: Option<&str>,
+        variables: Map<String, Value>,
+    ) -> Result<(), Error> {
         let now = self.now();
         let mut tx = self.begin().await?;
         let job = tx.complete_job(job_id, worker, now).await?;
@@ -919,9 +1070,7 @@ impl Engine {
                 .await?;
             self.settle(&mut tx, effects).await?;
         }
-        tx.commit().await?;
-        self.after_commit();
-        Ok(())
+        self.commit(tx).await
     }
 
     /// Reports a failed attempt. With `retries` > 0 the job is due again after `backoff_ms`
@@ -964,7 +1113,7 @@ impl Engine {
             })
             .await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(job)
     }
 
@@ -988,8 +1137,7 @@ impl Engine {
                 .await?;
             self.settle(&mut tx, effects).await?;
         }
-        tx.commit().await?;
-        self.after_commit();
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -1010,8 +1158,7 @@ impl Engine {
             .correlate_in(&mut tx, name, correlation_key, variables)
             .await?;
         self.settle(&mut tx, effects).await?;
-        tx.commit().await?;
-        self.after_commit();
+        self.commit(tx).await?;
         Ok(reached)
     }
 
@@ -1073,8 +1220,7 @@ impl Engine {
             }],
         )
         .await?;
-        tx.commit().await?;
-        self.after_commit();
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -1164,8 +1310,7 @@ impl Engine {
                 }
             }
         }
-        tx.commit().await?;
-        self.after_commit();
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -1204,8 +1349,7 @@ impl Engine {
             }
             (None, None) => {}
         }
-        tx.commit().await?;
-        self.after_commit();
+        self.commit(tx).await?;
         Ok(())
     }
 }
@@ -1217,7 +1361,7 @@ impl Engine {
 async fn write_starts(
     store: Store,
     mut pending: mpsc::Receiver<PendingStart>,
-    jobs_created: Arc<Notify>,
+    job_wakers: Arc<JobWakers>,
     timers_created: Arc<Notify>,
 ) {
     while let Some(first) = pending.recv().await {
@@ -1229,18 +1373,22 @@ async fn write_starts(
             }
         }
         let results: Vec<Result<(), Error>> = match write_batch(&store, &batch).await {
-            Ok(()) => batch.iter().map(|_| Ok(())).collect(),
+            Ok(committed) => {
+                wake(&job_wakers, &timers_created, &committed);
+                batch.iter().map(|_| Ok(())).collect()
+            }
             Err(e) if batch.len() == 1 => vec![Err(e)],
             Err(_) => {
                 let mut each = Vec::with_capacity(batch.len());
                 for p in &batch {
-                    each.push(write_batch(&store, std::slice::from_ref(p)).await);
+                    let written = write_batch(&store, std::slice::from_ref(p)).await;
+                    each.push(written.map(|committed| {
+                        wake(&job_wakers, &timers_created, &committed);
+                    }));
                 }
                 each
             }
         };
-        jobs_created.notify_waiters();
-        timers_created.notify_waiters();
         for (p, result) in batch.into_iter().zip(results) {
             // A caller that went away (request cancelled) still has its instance written.
             let _ = p.reply.send(result.map(|()| p.outcome.instance));
@@ -1248,15 +1396,24 @@ async fn write_starts(
     }
 }
 
-async fn write_batch(store: &Store, batch: &[PendingStart]) -> Result<(), Error> {
+/// Wakes this node's workers and timer service for what a commit made ready.
+fn wake(job_wakers: &JobWakers, timers: &Notify, committed: &Committed) {
+    for (job_type, n) in &committed.jobs {
+        job_wakers.ready(job_type, *n);
+    }
+    if committed.timers {
+        timers.notify_waiters();
+    }
+}
+
+async fn write_batch(store: &Store, batch: &[PendingStart]) -> Result<Committed, Error> {
     let mut tx = store.begin().await?;
     let rows: Vec<_> = batch
         .iter()
         .map(|p| (&p.outcome.instance, &p.outcome.write))
         .collect();
     tx.insert_new(&rows).await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(tx.commit().await?)
 }
 
 /// Exponential backoff after `attempts` tries: 1 s, 2 s, 4 s, … capped at 10 minutes.

@@ -15,6 +15,7 @@ mod ids;
 pub mod runtime;
 pub mod service;
 pub mod timer;
+mod wakeups;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use engine::{ActivatedJob, Deployed, Engine, EngineOptions};

@@ -1729,13 +1729,26 @@ impl<'a> Run<'a> {
             )
     }
 
+    fn root_has_event_subprocesses(&self) -> bool {
+        let p = &self.proc.process;
+        p.children(None).any(|n| {
+            matches!(
+                p.nodes[n].kind,
+                NodeKind::SubProcess {
+                    triggered_by_event: true
+                }
+            )
+        })
+    }
+
     /// The token no longer waits: its subscriptions and open jobs (timers) go. Those created
     /// in this run are simply not written; stored ones are deleted or cancelled.
     fn release_waits(&mut self, token: i64) {
         self.signals.retain(|s| s.0 != token);
         self.write.subscriptions_insert.retain(|s| s.token != token);
         self.write.jobs_insert.retain(|j| j.token != Some(token));
-        if self.stored(token) {
+        // Only event sub-processes give the instance scope waits of its own.
+        if self.stored(token) && (token != ROOT || self.root_has_event_subprocesses()) {
             self.write.subscriptions_delete.push(token);
             self.write.jobs_cancel.push(token);
         }

@@ -48,18 +48,8 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         }
     }
     let background = service::spawn(engine.clone(), service::ServiceOptions::default());
-    let wakeups = match store.listen_jobs().await? {
-        Some(mut listener) => {
-            let engine = engine.clone();
-            Some(tokio::spawn(async move {
-                // Another node created jobs: wake long-polling activations here.
-                while listener.recv().await.is_ok() {
-                    engine.notify_jobs();
-                }
-            }))
-        }
-        None => None,
-    };
+    // Other nodes' new jobs wake workers here; their deployments refresh the caches.
+    let wakeups = engine.listen_to_other_nodes().await?;
     let mut state = flode_web::AppState::new(engine.clone());
     match metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder() {
         Ok(handle) => state = state.with_metrics(handle),

@@ -5,8 +5,9 @@
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::records::JobRecord;
-use crate::tx::{json_text, parse_json};
+use crate::batch::{Arg, Batch};
+use crate::records::{JobRecord, VariableRecord};
+use crate::tx::{decode_variable_array, json_text, load_variables, parse_json};
 use crate::{Backend, Error, Store, Tx};
 
 pub(crate) const JOB_COLUMNS: &str = "id, kind, job_type, instance_id, token, node_id, state, retries, attempts, due_at, lease_owner, lease_until, idempotency_key, payload, error, created_at, updated_at";
@@ -33,6 +34,31 @@ pub(crate) fn decode_job(r: &AnyRow) -> Result<JobRecord, Error> {
     })
 }
 
+pub(crate) const INSERT_JOB: &str = "INSERT INTO jobs (id, kind, job_type, instance_id, token, node_id, state, retries, attempts, due_at, lease_owner, lease_until, idempotency_key, payload, error, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+
+pub(crate) fn job_args(j: &JobRecord) -> Vec<Arg> {
+    vec![
+        (&j.id).into(),
+        (&j.kind).into(),
+        (&j.job_type).into(),
+        (&j.instance_id).into(),
+        j.token.into(),
+        (&j.node_id).into(),
+        (&j.state).into(),
+        j.retries.into(),
+        j.attempts.into(),
+        j.due_at.into(),
+        (&j.lease_owner).into(),
+        j.lease_until.into(),
+        (&j.idempotency_key).into(),
+        json_text(&j.payload).into(),
+        (&j.error).into(),
+        j.created_at.into(),
+        j.updated_at.into(),
+    ]
+}
+
 /// A claim request.
 #[derive(Debug, Clone)]
 pub struct Claim<'a> {
@@ -51,40 +77,150 @@ pub struct Claim<'a> {
 }
 
 impl Store {
-    /// Claims up to `max` due jobs, leasing them to `owner`. Runs in its own transaction.
+    /// Claims up to `max` due jobs, leasing them to `owner`, in one statement.
     pub async fn claim_jobs(&self, c: &Claim<'_>) -> Result<Vec<JobRecord>, Error> {
-        let lock = match self.backend {
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
-        let sql = format!(
-            "UPDATE jobs SET state = 'active', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 \
-             WHERE id IN (SELECT id FROM jobs WHERE state = 'ready' AND kind = $4 AND job_type = $5 AND due_at <= $3 \
-                          ORDER BY due_at, id LIMIT $6 {lock}) \
-             RETURNING {JOB_COLUMNS}"
-        );
-        let mut tx = self.begin().await?;
-        if self.backend == Backend::Postgres {
-            // A lease is not worth a WAL flush: if a crash loses this commit, the job is
-            // simply claimable again, which at-least-once delivery with a stable
-            // idempotency key already allows.
-            sqlx::query("SET LOCAL synchronous_commit = off")
-                .execute(&mut *tx.inner)
-                .await?;
-        }
-        let rows = sqlx::query(AssertSqlSafe(sql))
+        let rows = sqlx::query(AssertSqlSafe(self.claim_sql(false)))
             .bind(c.owner)
             .bind(c.now + c.lease_ms)
             .bind(c.now)
             .bind(c.kind)
             .bind(c.job_type)
             .bind(c.max)
-            .fetch_all(&mut *tx.inner)
+            .fetch_all(&self.claims)
             .await?;
-        tx.commit().await?;
         let mut jobs = rows.iter().map(decode_job).collect::<Result<Vec<_>, _>>()?;
         jobs.sort_by(|a, b| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
         Ok(jobs)
+    }
+
+    /// As [`Store::claim_jobs`], with every variable of each job's instance (all scopes),
+    /// read in the same statement on PostgreSQL.
+    pub async fn claim_jobs_with_variables(
+        &self,
+        c: &Claim<'_>,
+    ) -> Result<Vec<(JobRecord, Vec<VariableRecord>)>, Error> {
+        if self.backend == Backend::Sqlite {
+            // In-process: a second statement costs no round trip.
+            let mut out = Vec::new();
+            for job in self.claim_jobs(c).await? {
+                let vars = match &job.instance_id {
+                    Some(id) => load_variables(self.reader(), id).await?,
+                    None => Vec::new(),
+                };
+                out.push((job, vars));
+            }
+            return Ok(out);
+        }
+        let rows = sqlx::query(AssertSqlSafe(self.claim_sql(true)))
+            .bind(c.owner)
+            .bind(c.now + c.lease_ms)
+            .bind(c.now)
+            .bind(c.kind)
+            .bind(c.job_type)
+            .bind(c.max)
+            .fetch_all(&self.claims)
+            .await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                let vars: Option<String> = r.try_get("vars")?;
+                Ok((decode_job(r)?, decode_variable_array(vars.as_deref())?))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        out.sort_by(|(a, _), (b, _)| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
+        Ok(out)
+    }
+
+    /// Claims for several workers at once (PostgreSQL), one statement for all: every slot
+    /// `(owner, lease_until)` may get one due job of `job_type`, oldest first. Returns the
+    /// jobs with their owners set and the variables of their instances.
+    pub async fn claim_jobs_for_slots(
+        &self,
+        kind: &str,
+        job_type: &str,
+        now: i64,
+        slots: &[(&str, i64)],
+    ) -> Result<Vec<(JobRecord, Vec<VariableRecord>)>, Error> {
+        if self.backend == Backend::Sqlite || slots.len() <= 1 {
+            let mut out = Vec::new();
+            for (owner, lease_until) in slots {
+                out.extend(
+                    self.claim_jobs_with_variables(&Claim {
+                        kind,
+                        job_type,
+                        owner,
+                        max: 1,
+                        lease_ms: lease_until - now,
+                        now,
+                    })
+                    .await?,
+                );
+            }
+            return Ok(out);
+        }
+        let values = (0..slots.len())
+            .map(|k| format!("({}, ${}, ${})", k + 1, 2 * k + 4, 2 * k + 5))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let returning = JOB_COLUMNS
+            .split(", ")
+            .map(|c| format!("jobs.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "WITH slots AS (SELECT * FROM (VALUES {values}) AS s(slot, owner, until)), \
+             picked AS (SELECT id, row_number() OVER (ORDER BY due_at, id) AS slot FROM \
+               (SELECT id, due_at FROM jobs WHERE state = 'ready' AND kind = $1 AND job_type = $2 AND due_at <= $3 \
+                ORDER BY due_at, id LIMIT {n} FOR UPDATE SKIP LOCKED) AS ready), \
+             claimed AS (UPDATE jobs SET state = 'active', lease_owner = slots.owner, lease_until = slots.until, \
+                           attempts = jobs.attempts + 1, updated_at = $3 \
+                         FROM picked JOIN slots ON slots.slot = picked.slot WHERE jobs.id = picked.id \
+                         RETURNING {returning}) \
+             SELECT claimed.*, (SELECT json_agg(json_build_array(v.scope, v.name, v.value))::text \
+                                FROM variables v WHERE v.instance_id = claimed.instance_id) AS vars \
+             FROM claimed",
+            n = slots.len()
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql))
+            .bind(kind)
+            .bind(job_type)
+            .bind(now);
+        for (owner, until) in slots {
+            q = q.bind(*owner).bind(*until);
+        }
+        let mut out = q
+            .fetch_all(&self.claims)
+            .await?
+            .iter()
+            .map(|r| {
+                let vars: Option<String> = r.try_get("vars")?;
+                Ok((decode_job(r)?, decode_variable_array(vars.as_deref())?))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        out.sort_by(|(a, _), (b, _)| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
+        Ok(out)
+    }
+
+    fn claim_sql(&self, with_variables: bool) -> String {
+        let update = format!(
+            "UPDATE jobs SET state = 'active', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 \
+             WHERE id IN (SELECT id FROM jobs WHERE state = 'ready' AND kind = $4 AND job_type = $5 AND due_at <= $3 \
+                          ORDER BY due_at, id LIMIT $6 {lock}) \
+             RETURNING {JOB_COLUMNS}",
+            lock = match self.backend {
+                Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+                Backend::Sqlite => "",
+            }
+        );
+        if !with_variables {
+            return update;
+        }
+        format!(
+            "WITH claimed AS ({update}) \
+             SELECT claimed.*, (SELECT json_agg(json_build_array(v.scope, v.name, v.value))::text \
+                                FROM variables v WHERE v.instance_id = claimed.instance_id) AS vars \
+             FROM claimed"
+        )
     }
 
     /// Extends a lease. Fails with `Conflict` when the job is no longer leased to `owner`.
@@ -139,6 +275,25 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// Returns leased jobs to the queue undelivered (the worker they were claimed for had
+    /// gone before it got them): the attempt does not count.
+    pub async fn release_jobs(&self, ids: &[&str]) -> Result<u64, Error> {
+        let mut released = 0;
+        for chunk in ids.chunks(crate::sql::CHUNK) {
+            let sql = format!(
+                "UPDATE jobs SET state = 'ready', lease_owner = NULL, lease_until = NULL, attempts = attempts - 1 \
+                 WHERE state = 'active' AND id IN ({})",
+                crate::sql::placeholders(0, chunk.len())
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            released += q.execute(&self.writer).await?.rows_affected();
+        }
+        Ok(released)
+    }
+
     /// The earliest due time of a ready job of this kind, for sleeping until then.
     pub async fn next_due(&self, kind: &str) -> Result<Option<i64>, Error> {
         let row =
@@ -154,32 +309,10 @@ impl Tx {
     /// Enqueues a job in this transaction, so it exists exactly when the state that created
     /// it does.
     pub async fn insert_job(&mut self, j: &JobRecord) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO jobs (id, kind, job_type, instance_id, token, node_id, state, retries, attempts, due_at, lease_owner, lease_until, idempotency_key, payload, error, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(&j.id)
-        .bind(&j.kind)
-        .bind(&j.job_type)
-        .bind(&j.instance_id)
-        .bind(j.token)
-        .bind(&j.node_id)
-        .bind(&j.state)
-        .bind(j.retries)
-        .bind(j.attempts)
-        .bind(j.due_at)
-        .bind(&j.lease_owner)
-        .bind(j.lease_until)
-        .bind(&j.idempotency_key)
-        .bind(json_text(&j.payload))
-        .bind(&j.error)
-        .bind(j.created_at)
-        .bind(j.updated_at)
-        .execute(&mut *self.inner)
-        .await?;
-        if self.backend == Backend::Postgres && j.kind == crate::records::job_kind::TASK {
-            self.notify.insert(j.job_type.clone());
-        }
+        let mut batch = Batch::default();
+        batch.push(INSERT_JOB, job_args(j));
+        batch.run(self).await?;
+        self.committed.made_ready(j);
         Ok(())
     }
 
@@ -209,6 +342,44 @@ impl Tx {
             id: id.to_owned(),
         })?;
         decode_job(&row)
+    }
+
+    /// Marks active jobs completed in one statement: `(id, owner)` pairs, where an owner
+    /// requires that lease holder. Returns the jobs completed; a job missing from the
+    /// answer was not active for that owner (see [`Tx::complete_job`] for the reason).
+    pub async fn complete_jobs(
+        &mut self,
+        jobs: &[(&str, Option<&str>)],
+        now: i64,
+    ) -> Result<Vec<JobRecord>, Error> {
+        let mut out = Vec::with_capacity(jobs.len());
+        for chunk in jobs.chunks(crate::sql::CHUNK) {
+            let pairs = (0..chunk.len())
+                .map(|k| {
+                    format!(
+                        "SELECT ${} AS job_id, ${} AS job_owner",
+                        2 * k + 2,
+                        2 * k + 3
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ");
+            // The pairs' columns are named apart from `jobs`' so RETURNING needs no prefix.
+            let sql = format!(
+                "UPDATE jobs SET state = 'completed', lease_until = NULL, updated_at = $1 \
+                 FROM ({pairs}) AS c \
+                 WHERE jobs.id = c.job_id AND jobs.state = 'active' AND (c.job_owner = '' OR jobs.lease_owner = c.job_owner) \
+                 RETURNING {JOB_COLUMNS}"
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
+            for (id, owner) in chunk {
+                q = q.bind(*id).bind(owner.unwrap_or(""));
+            }
+            for row in q.fetch_all(&mut *self.inner).await? {
+                out.push(decode_job(&row)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Marks an active job completed. With `owner`, only that lease holder may complete it;
@@ -293,7 +464,11 @@ impl Tx {
             .fetch_optional(&mut *self.inner)
             .await?;
         match row {
-            Some(row) => decode_job(&row),
+            Some(row) => {
+                let job = decode_job(&row)?;
+                self.committed.made_ready(&job);
+                Ok(job)
+            }
             None => Err(Error::Conflict(format!("job {id} is not failed"))),
         }
     }

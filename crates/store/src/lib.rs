@@ -6,6 +6,7 @@
 //! run created. SQLite uses a single writer connection (WAL, so readers never block);
 //! PostgreSQL locks the instance row (`FOR UPDATE`) and claims jobs with `SKIP LOCKED`.
 
+mod batch;
 mod error;
 pub mod jobs;
 mod queries;
@@ -63,6 +64,13 @@ pub struct Store {
     pool: AnyPool,
     /// SQLite's one writer connection; the same pool as `pool` on PostgreSQL.
     writer: AnyPool,
+    /// Where job claims run. On PostgreSQL its sessions commit without waiting for the WAL
+    /// flush: a lease lost in a crash only makes the job claimable again, which
+    /// at-least-once delivery with a stable idempotency key already allows, and the claim
+    /// needs no transaction of its own. The writer on SQLite.
+    claims: AnyPool,
+    /// Tags this store's notifications, so that its own listener skips them.
+    origin: std::sync::Arc<str>,
 }
 
 impl Store {
@@ -73,11 +81,19 @@ impl Store {
         let connect = AnyConnectOptions::from_str(&sqlite_create(&options.url, backend))
             .map_err(Error::Database)?
             .disable_statement_logging();
-        let pool_options = || {
+        let pool_options = |lazy_commit: bool| {
             AnyPoolOptions::new()
                 .acquire_timeout(Duration::from_secs(30))
+                // No ping round trip before every checkout: a connection that died fails
+                // its statement, the caller's transaction rolls back, and the pool drops it.
+                .test_before_acquire(false)
                 .after_connect(move |conn, _| {
                     Box::pin(async move {
+                        if lazy_commit {
+                            sqlx::query("SET synchronous_commit = off")
+                                .execute(&mut *conn)
+                                .await?;
+                        }
                         if backend == Backend::Sqlite {
                             // WAL lets readers run beside the writer; NORMAL sync is durable
                             // across process crashes (fsync at checkpoint), the WAL default.
@@ -94,24 +110,34 @@ impl Store {
                     })
                 })
         };
-        let pool = pool_options()
+        let pool = pool_options(false)
             .max_connections(options.max_connections.max(1))
             .connect_with(connect.clone())
             .await
             .map_err(|e| Error::Connect(redact(&options.url), e))?;
-        let writer = match backend {
-            Backend::Sqlite => pool_options()
-                .max_connections(1)
-                .connect_with(connect)
-                .await
-                .map_err(|e| Error::Connect(redact(&options.url), e))?,
-            Backend::Postgres => pool.clone(),
+        let (writer, claims) = match backend {
+            Backend::Sqlite => {
+                let writer = pool_options(false)
+                    .max_connections(1)
+                    .connect_with(connect)
+                    .await
+                    .map_err(|e| Error::Connect(redact(&options.url), e))?;
+                (writer.clone(), writer)
+            }
+            Backend::Postgres => {
+                let claims = pool_options(true)
+                    .max_connections(options.max_connections.max(1))
+                    .connect_lazy_with(connect);
+                (pool.clone(), claims)
+            }
         };
         Ok(Self {
             backend,
             url: options.url.clone(),
             pool,
             writer,
+            claims,
+            origin: uuid::Uuid::new_v4().simple().to_string().into(),
         })
     }
 
@@ -138,7 +164,12 @@ impl Store {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.writer.begin().await?,
         };
-        Ok(Tx::new(tx, self.backend, self.pool.clone()))
+        Ok(Tx::new(
+            tx,
+            self.backend,
+            self.pool.clone(),
+            self.origin.clone(),
+        ))
     }
 
     /// The reader pool, for queries outside a transaction.
@@ -146,34 +177,84 @@ impl Store {
         &self.pool
     }
 
-    /// On PostgreSQL, a listener for job notifications from every node (sent at commit by
-    /// [`Tx::insert_job`]); `None` on SQLite, where one process does all the work.
-    pub async fn listen_jobs(&self) -> Result<Option<JobListener>, Error> {
+    /// On PostgreSQL, a listener for what other nodes announce at commit (new jobs,
+    /// deployments); `None` on SQLite, where one process does all the work.
+    pub async fn listen(&self) -> Result<Option<Listener>, Error> {
         if self.backend != Backend::Postgres {
             return Ok(None);
         }
         let mut listener = sqlx::postgres::PgListener::connect(&self.url)
             .await
             .map_err(|e| Error::Connect(redact(&self.url), e))?;
-        listener.listen("flode_jobs").await?;
-        Ok(Some(JobListener(listener)))
+        listener
+            .listen_all([JOBS_CHANNEL, DEPLOYMENTS_CHANNEL])
+            .await?;
+        Ok(Some(Listener {
+            listener,
+            origin: self.origin.clone(),
+        }))
     }
 
     /// Closes all connections.
     pub async fn close(&self) {
+        self.claims.close().await;
         self.writer.close().await;
         self.pool.close().await;
     }
 }
 
-/// Job notifications from PostgreSQL.
-#[derive(Debug)]
-pub struct JobListener(sqlx::postgres::PgListener);
+pub(crate) const JOBS_CHANNEL: &str = "flode_jobs";
+pub(crate) const DEPLOYMENTS_CHANNEL: &str = "flode_deployments";
 
-impl JobListener {
-    /// Waits for the next notification; returns the job type.
-    pub async fn recv(&mut self) -> Result<String, Error> {
-        Ok(self.0.recv().await?.payload().to_owned())
+/// Something another node committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notification {
+    /// `count` jobs of `job_type` became ready.
+    Jobs {
+        /// The job type.
+        job_type: String,
+        /// How many.
+        count: usize,
+    },
+    /// A definition was deployed.
+    Deployment,
+}
+
+/// Notifications from PostgreSQL, without this store's own.
+#[derive(Debug)]
+pub struct Listener {
+    listener: sqlx::postgres::PgListener,
+    origin: std::sync::Arc<str>,
+}
+
+impl Listener {
+    /// Waits for the next notification from another store. `None` means the connection
+    /// was lost and has been re-established: notifications may have been missed meanwhile.
+    pub async fn recv(&mut self) -> Result<Option<Notification>, Error> {
+        loop {
+            let Some(n) = self.listener.try_recv().await? else {
+                return Ok(None);
+            };
+            let payload = n.payload();
+            if n.channel() == DEPLOYMENTS_CHANNEL {
+                if payload != &*self.origin {
+                    return Ok(Some(Notification::Deployment));
+                }
+                continue;
+            }
+            // "origin count job_type"; the job type may contain spaces.
+            let mut parts = payload.splitn(3, ' ');
+            let (origin, count, job_type) = (parts.next(), parts.next(), parts.next());
+            if origin == Some(&*self.origin) {
+                continue;
+            }
+            if let (Some(count), Some(job_type)) = (count.and_then(|c| c.parse().ok()), job_type) {
+                return Ok(Some(Notification::Jobs {
+                    job_type: job_type.to_owned(),
+                    count,
+                }));
+            }
+        }
     }
 }
 

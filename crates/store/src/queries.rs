@@ -299,7 +299,8 @@ impl Store {
         })
     }
 
-    /// How many definition versions exist (see [`crate::Tx::definition_count`]).
+    /// How many definition versions exist: definitions are never changed or deleted, so a
+    /// changed count means another node deployed something.
     pub async fn definition_count(&self) -> Result<i64, Error> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM definitions")
             .fetch_one(self.reader())

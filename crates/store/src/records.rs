@@ -320,3 +320,33 @@ pub struct InstanceWrite {
     /// Tokens whose open incidents are resolved.
     pub incidents_resolve: Vec<i64>,
 }
+
+/// What a committed transaction made ready, so that waiting workers (on this node, and on
+/// others through PostgreSQL NOTIFY) and the timer service are woken, and only then.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Committed {
+    /// Task jobs made ready, per job type.
+    pub jobs: std::collections::BTreeMap<String, usize>,
+    /// Whether timer jobs were created.
+    pub timers: bool,
+    /// Whether a definition was deployed.
+    pub deployed: bool,
+}
+
+impl Committed {
+    pub(crate) fn made_ready(&mut self, job: &JobRecord) {
+        if job.state != "ready" {
+            return;
+        }
+        if job.kind == job_kind::TIMER {
+            self.timers = true;
+        } else {
+            *self.jobs.entry(job.job_type.clone()).or_default() += 1;
+        }
+    }
+
+    /// Whether other nodes need to hear of it.
+    pub(crate) fn announces(&self) -> bool {
+        !self.jobs.is_empty() || self.deployed
+    }
+}

@@ -4,6 +4,8 @@ use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
+use crate::batch::{Arg, Batch};
+use crate::jobs::{INSERT_JOB, job_args};
 use crate::records::*;
 use crate::sql::{CHUNK, multi_insert, placeholders};
 use crate::{Backend, Error};
@@ -12,8 +14,11 @@ use crate::{Backend, Error};
 pub struct Tx {
     pub(crate) inner: Transaction<'static, Any>,
     pub(crate) backend: Backend,
-    /// Job types to announce (PostgreSQL NOTIFY) once committed.
-    pub(crate) notify: std::collections::BTreeSet<String>,
+    /// What this transaction made for workers and the timer service, reported by
+    /// [`Tx::commit`].
+    pub(crate) committed: Committed,
+    /// This store's id in notifications, so that a node can skip its own.
+    origin: std::sync::Arc<str>,
     /// Where to send them: outside the transaction, so that commits do not queue on the
     /// notification lock.
     pub(crate) pool: sqlx::AnyPool,
@@ -33,29 +38,53 @@ impl Tx {
         inner: Transaction<'static, Any>,
         backend: Backend,
         pool: sqlx::AnyPool,
+        origin: std::sync::Arc<str>,
     ) -> Self {
         Self {
             inner,
             backend,
-            notify: std::collections::BTreeSet::new(),
+            committed: Committed::default(),
+            origin,
             pool,
         }
     }
 
-    /// Commits, then wakes workers on every node for the job types it created.
-    pub async fn commit(self) -> Result<(), Error> {
+    /// Commits, then tells the other nodes (PostgreSQL NOTIFY) about the jobs it made ready
+    /// and whether it deployed something; returns the same for this node. The notifications
+    /// go out after the caller has its answer: a missed one only delays a worker until its
+    /// next poll.
+    pub async fn commit(self) -> Result<Committed, Error> {
         self.inner.commit().await?;
-        for job_type in &self.notify {
-            // Best effort: a missed wake-up only delays a worker until its next poll.
-            if let Err(e) = sqlx::query("SELECT pg_notify('flode_jobs', $1)")
-                .bind(job_type)
-                .execute(&self.pool)
-                .await
-            {
-                tracing::warn!(error = %e, "job notification failed");
+        let committed = self.committed;
+        if self.backend == Backend::Postgres && committed.announces() {
+            let mut notes: Vec<(&'static str, String)> = committed
+                .jobs
+                .iter()
+                .map(|(job_type, n)| {
+                    (
+                        crate::JOBS_CHANNEL,
+                        format!("{} {n} {job_type}", self.origin),
+                    )
+                })
+                .collect();
+            if committed.deployed {
+                notes.push((crate::DEPLOYMENTS_CHANNEL, self.origin.to_string()));
             }
+            let pool = self.pool;
+            tokio::spawn(async move {
+                for (channel, payload) in notes {
+                    if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(channel)
+                        .bind(payload)
+                        .execute(&pool)
+                        .await
+                    {
+                        tracing::warn!(error = %e, channel, "notification failed");
+                    }
+                }
+            });
         }
-        Ok(())
+        Ok(committed)
     }
 
     /// The backend this transaction runs on.
@@ -65,8 +94,9 @@ impl Tx {
 
     // ---- definitions ------------------------------------------------------------------
 
-    /// Stores a new definition version.
+    /// Stores a new definition version (announced to other nodes at commit).
     pub async fn insert_definition(&mut self, d: &DefinitionRecord) -> Result<(), Error> {
+        self.committed.deployed = true;
         sqlx::query(
             "INSERT INTO definitions (id, kind, key, version, name, resource_name, source, hash, deployed_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -83,15 +113,6 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         Ok(())
-    }
-
-    /// How many definition versions exist: definitions are never changed or deleted, so a
-    /// changed count means another node deployed something.
-    pub async fn definition_count(&mut self) -> Result<i64, Error> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM definitions")
-            .fetch_one(&mut *self.inner)
-            .await?;
-        Ok(row.try_get("n")?)
     }
 
     /// The newest version of a key, if any.
@@ -113,40 +134,91 @@ impl Tx {
 
     // ---- instances --------------------------------------------------------------------
 
-    /// Loads an instance with its tokens and variables, locking it against concurrent
-    /// writers (PostgreSQL `FOR UPDATE`; SQLite has one writer already).
+    /// Loads an instance with its tokens, variables and subscriptions, locking it against
+    /// concurrent writers (PostgreSQL `FOR UPDATE`; SQLite has one writer already).
     pub async fn load_instance(&mut self, id: &str) -> Result<InstanceSnapshot, Error> {
-        let sql = match self.backend {
-            Backend::Postgres => {
-                "SELECT id, definition_id, process_key, business_key, state, parent_instance_id, parent_token, next_token, revision, started_at, ended_at FROM instances WHERE id = $1 FOR UPDATE"
-            }
-            Backend::Sqlite => {
-                "SELECT id, definition_id, process_key, business_key, state, parent_instance_id, parent_token, next_token, revision, started_at, ended_at FROM instances WHERE id = $1"
-            }
-        };
-        let row = sqlx::query(sql)
-            .bind(id)
-            .fetch_optional(&mut *self.inner)
+        self.load_instances(&[id])
             .await?
+            .pop()
             .ok_or_else(|| Error::NotFound {
                 what: "instance",
                 id: id.to_owned(),
-            })?;
-        let instance = decode_instance(&row)?;
+            })
+    }
+
+    /// Loads and locks instances, in id order (so that concurrent batches lock in the same
+    /// order), in one statement: the rows of the other tables come as JSON arrays. Ids
+    /// that do not exist are left out.
+    pub async fn load_instances(&mut self, ids: &[&str]) -> Result<Vec<InstanceSnapshot>, Error> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let list = placeholders(0, chunk.len());
+            let sql = match self.backend {
+                // The sub-selects read the statement's snapshot. If another transaction held
+                // a lock and committed meanwhile, the locked row is newer than that
+                // snapshot: `seen_revision` (read in the snapshot) then differs from
+                // `revision` (the locked row) and the rows are read again, under the lock.
+                Backend::Postgres => format!(
+                    "SELECT {INSTANCE_COLUMNS_I}, \
+                     (SELECT s.revision FROM instances s WHERE s.id = i.id) AS seen_revision, \
+                     (SELECT json_agg(json_build_array(t.key, t.parent, t.node_id, t.state, t.data))::text FROM tokens t WHERE t.instance_id = i.id) AS tokens, \
+                     (SELECT json_agg(json_build_array(v.scope, v.name, v.value))::text FROM variables v WHERE v.instance_id = i.id) AS vars, \
+                     (SELECT json_agg(json_build_array(s.id, s.token, s.node_id, s.kind, s.name, s.correlation_key, s.created_at))::text FROM subscriptions s WHERE s.instance_id = i.id) AS subs \
+                     FROM instances i WHERE i.id IN ({list}) ORDER BY i.id FOR UPDATE OF i"
+                ),
+                Backend::Sqlite => format!(
+                    "SELECT {INSTANCE_COLUMNS_I}, i.revision AS seen_revision, \
+                     (SELECT json_group_array(json_array(t.key, t.parent, t.node_id, t.state, t.data)) FROM tokens t WHERE t.instance_id = i.id) AS tokens, \
+                     (SELECT json_group_array(json_array(v.scope, v.name, v.value)) FROM variables v WHERE v.instance_id = i.id) AS vars, \
+                     (SELECT json_group_array(json_array(s.id, s.token, s.node_id, s.kind, s.name, s.correlation_key, s.created_at)) FROM subscriptions s WHERE s.instance_id = i.id) AS subs \
+                     FROM instances i WHERE i.id IN ({list}) ORDER BY i.id"
+                ),
+            };
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(&mut *self.inner).await? {
+                let instance = decode_instance(&row)?;
+                if row.try_get::<Option<i64>, _>("seen_revision")? != Some(instance.revision) {
+                    out.push(self.load_rows(instance).await?);
+                    continue;
+                }
+                let tokens: Option<String> = row.try_get("tokens")?;
+                let vars: Option<String> = row.try_get("vars")?;
+                let subs: Option<String> = row.try_get("subs")?;
+                let mut tokens = decode_token_array(tokens.as_deref())?;
+                tokens.sort_by_key(|t| t.key);
+                let mut subscriptions = decode_subscription_array(&instance.id, subs.as_deref())?;
+                subscriptions.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+                out.push(InstanceSnapshot {
+                    instance,
+                    tokens,
+                    variables: decode_variable_array(vars.as_deref())?,
+                    subscriptions,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The rest of a locked instance's state, one table at a time.
+    async fn load_rows(&mut self, instance: InstanceRecord) -> Result<InstanceSnapshot, Error> {
+        let id = instance.id.clone();
         let tokens = sqlx::query(
             "SELECT key, parent, node_id, state, data FROM tokens WHERE instance_id = $1 ORDER BY key",
         )
-        .bind(id)
+        .bind(&id)
         .fetch_all(&mut *self.inner)
         .await?
         .iter()
         .map(decode_token)
         .collect::<Result<Vec<_>, Error>>()?;
-        let variables = load_variables(&mut *self.inner, id).await?;
+        let variables = load_variables(&mut *self.inner, &id).await?;
         let subscriptions = sqlx::query(
             "SELECT id, instance_id, token, node_id, kind, name, correlation_key, created_at FROM subscriptions WHERE instance_id = $1 ORDER BY created_at, id",
         )
-        .bind(id)
+        .bind(&id)
         .fetch_all(&mut *self.inner)
         .await?
         .iter()
@@ -161,7 +233,7 @@ impl Tx {
     }
 
     /// Persists a run: the instance row (inserted when `is_new`, else updated under its
-    /// previous revision) and every change in `write`.
+    /// previous revision) and every change in `write`, in one round trip on PostgreSQL.
     pub async fn apply(
         &mut self,
         instance: &InstanceRecord,
@@ -171,244 +243,139 @@ impl Tx {
         if is_new {
             return self.insert_new(&[(instance, write)]).await;
         }
-        let i = instance;
-        let done = sqlx::query(
-            "UPDATE instances SET state = $1, next_token = $2, revision = $3, ended_at = $4 WHERE id = $5 AND revision = $6",
-        )
-        .bind(i.state.as_str())
-        .bind(i.next_token)
-        .bind(i.revision)
-        .bind(i.ended_at)
-        .bind(&i.id)
-        .bind(i.revision - 1)
-        .execute(&mut *self.inner)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(Error::Conflict(format!(
-                "instance {} changed concurrently",
-                i.id
-            )));
+        self.apply_many(&[(instance, write)]).await
+    }
+
+    /// Persists runs of stored instances (see [`Tx::apply`]) together.
+    pub async fn apply_many(
+        &mut self,
+        runs: &[(&InstanceRecord, &InstanceWrite)],
+    ) -> Result<(), Error> {
+        let mut batch = Batch::default();
+        let mut first = Batch::default();
+        for (i, write) in runs {
+            batch.push_expecting(
+                "UPDATE instances SET state = $1, next_token = $2, revision = $3, ended_at = $4 WHERE id = $5 AND revision = $6",
+                vec![
+                    i.state.as_str().into(),
+                    i.next_token.into(),
+                    i.revision.into(),
+                    i.ended_at.into(),
+                    (&i.id).into(),
+                    (i.revision - 1).into(),
+                ],
+                1,
+                format!("instance {} changed concurrently", i.id),
+            );
+            if !write.scopes_delete.is_empty() && !write.variables_upsert.is_empty() {
+                // A scope's variables may be deleted and written again in one run: the
+                // delete must land first, so it cannot share a statement with the upsert.
+                delete_scopes(&mut first, &i.id, &write.scopes_delete);
+            } else {
+                delete_scopes(&mut batch, &i.id, &write.scopes_delete);
+            }
+            // Rows deleted or ended below existed before this run; rows inserted are new:
+            // no two statements touch the same row.
+            delete_tokens(&mut batch, &i.id, &write.tokens_delete);
+            upsert_tokens(&mut batch, &i.id, &write.tokens_upsert);
+            let vars: Vec<(&str, &VariableRecord)> = write
+                .variables_upsert
+                .iter()
+                .map(|v| (i.id.as_str(), v))
+                .collect();
+            upsert_variables(&mut batch, &vars);
+            let history: Vec<(&str, &HistoryRecord)> = write
+                .history_insert
+                .iter()
+                .map(|h| (i.id.as_str(), h))
+                .collect();
+            insert_history(&mut batch, &history);
+            end_history(&mut batch, &i.id, &write.history_end);
+            self.tasks_and_jobs(&mut batch, &i.id, write);
         }
-        self.apply_tokens(&i.id, write).await?;
-        self.apply_variables(&i.id, write).await?;
-        self.apply_history(&i.id, write).await?;
-        self.apply_tasks_and_jobs(&i.id, write).await?;
-        Ok(())
+        first.run(self).await?;
+        batch.run(self).await
     }
 
     /// Writes brand-new instances with what their first runs created, using one multi-row
-    /// INSERT per table for the whole batch (group commit of concurrent starts).
+    /// INSERT per table for the whole batch (group commit of concurrent starts), all in
+    /// one round trip on PostgreSQL.
     pub async fn insert_new(
         &mut self,
-        batch: &[(&InstanceRecord, &InstanceWrite)],
+        new: &[(&InstanceRecord, &InstanceWrite)],
     ) -> Result<(), Error> {
-        for chunk in batch.chunks(CHUNK) {
-            let sql = multi_insert(
-                "instances",
-                &[
-                    "id",
-                    "definition_id",
-                    "process_key",
-                    "business_key",
-                    "state",
-                    "parent_instance_id",
-                    "parent_token",
-                    "next_token",
-                    "revision",
-                    "started_at",
-                    "ended_at",
-                ],
-                chunk.len(),
-                "",
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
+        let mut batch = Batch::default();
+        for chunk in new.chunks(CHUNK) {
+            let columns = [
+                "id",
+                "definition_id",
+                "process_key",
+                "business_key",
+                "state",
+                "parent_instance_id",
+                "parent_token",
+                "next_token",
+                "revision",
+                "started_at",
+                "ended_at",
+            ];
+            let mut args = Vec::with_capacity(chunk.len() * columns.len());
             for (i, _) in chunk {
-                q = q
-                    .bind(&i.id)
-                    .bind(&i.definition_id)
-                    .bind(&i.process_key)
-                    .bind(&i.business_key)
-                    .bind(i.state.as_str())
-                    .bind(&i.parent_instance_id)
-                    .bind(i.parent_token)
-                    .bind(i.next_token)
-                    .bind(i.revision)
-                    .bind(i.started_at)
-                    .bind(i.ended_at);
+                args.extend([
+                    (&i.id).into(),
+                    (&i.definition_id).into(),
+                    (&i.process_key).into(),
+                    (&i.business_key).into(),
+                    i.state.as_str().into(),
+                    (&i.parent_instance_id).into(),
+                    i.parent_token.into(),
+                    i.next_token.into(),
+                    i.revision.into(),
+                    i.started_at.into(),
+                    i.ended_at.into(),
+                ]);
             }
-            q.execute(&mut *self.inner).await?;
+            batch.push(multi_insert("instances", &columns, chunk.len(), ""), args);
         }
-        let variables: Vec<(&str, &VariableRecord)> = batch
+        let variables: Vec<(&str, &VariableRecord)> = new
             .iter()
             .flat_map(|(i, w)| w.variables_upsert.iter().map(move |v| (i.id.as_str(), v)))
             .collect();
-        self.upsert_variables(&variables).await?;
-        let history: Vec<(&str, &HistoryRecord)> = batch
+        upsert_variables(&mut batch, &variables);
+        let history: Vec<(&str, &HistoryRecord)> = new
             .iter()
             .flat_map(|(i, w)| w.history_insert.iter().map(move |h| (i.id.as_str(), h)))
             .collect();
-        self.insert_history(&history).await?;
-        for (i, w) in batch {
+        insert_history(&mut batch, &history);
+        for (i, w) in new {
             // Nothing of a new instance was stored before: no deletes, no history ends.
-            self.apply_tokens(&i.id, w).await?;
-            self.apply_tasks_and_jobs(&i.id, w).await?;
+            upsert_tokens(&mut batch, &i.id, &w.tokens_upsert);
+            self.tasks_and_jobs(&mut batch, &i.id, w);
         }
-        Ok(())
+        batch.run(self).await
     }
 
-    async fn apply_tokens(&mut self, instance_id: &str, w: &InstanceWrite) -> Result<(), Error> {
-        for chunk in w.tokens_delete.chunks(CHUNK) {
-            let sql = format!(
-                "DELETE FROM tokens WHERE instance_id = $1 AND key IN ({})",
-                placeholders(1, chunk.len())
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(instance_id);
-            for key in chunk {
-                q = q.bind(*key);
-            }
-            q.execute(&mut *self.inner).await?;
-        }
-        for chunk in w.tokens_upsert.chunks(CHUNK) {
-            let sql = multi_insert(
-                "tokens",
-                &["instance_id", "key", "parent", "node_id", "state", "data"],
-                chunk.len(),
-                "ON CONFLICT (instance_id, key) DO UPDATE SET parent = excluded.parent, node_id = excluded.node_id, state = excluded.state, data = excluded.data",
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for t in chunk {
-                q = q
-                    .bind(instance_id)
-                    .bind(t.key)
-                    .bind(t.parent)
-                    .bind(&t.node_id)
-                    .bind(&t.state)
-                    .bind(json_text(&t.data));
-            }
-            q.execute(&mut *self.inner).await?;
-        }
-        Ok(())
-    }
-
-    async fn apply_variables(&mut self, instance_id: &str, w: &InstanceWrite) -> Result<(), Error> {
-        for chunk in w.scopes_delete.chunks(CHUNK) {
-            let sql = format!(
-                "DELETE FROM variables WHERE instance_id = $1 AND scope IN ({})",
-                placeholders(1, chunk.len())
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(instance_id);
-            for scope in chunk {
-                q = q.bind(*scope);
-            }
-            q.execute(&mut *self.inner).await?;
-        }
-        let rows: Vec<(&str, &VariableRecord)> = w
-            .variables_upsert
-            .iter()
-            .map(|v| (instance_id, v))
-            .collect();
-        self.upsert_variables(&rows).await
-    }
-
-    async fn upsert_variables(&mut self, rows: &[(&str, &VariableRecord)]) -> Result<(), Error> {
-        for chunk in rows.chunks(CHUNK) {
-            let sql = multi_insert(
-                "variables",
-                &["instance_id", "scope", "name", "value"],
-                chunk.len(),
-                "ON CONFLICT (instance_id, scope, name) DO UPDATE SET value = excluded.value",
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (instance_id, v) in chunk {
-                q = q
-                    .bind(*instance_id)
-                    .bind(v.scope)
-                    .bind(&v.name)
-                    .bind(json_text(&v.value));
-            }
-            q.execute(&mut *self.inner).await?;
-        }
-        Ok(())
-    }
-
-    async fn apply_history(&mut self, instance_id: &str, w: &InstanceWrite) -> Result<(), Error> {
-        let rows: Vec<(&str, &HistoryRecord)> =
-            w.history_insert.iter().map(|h| (instance_id, h)).collect();
-        self.insert_history(&rows).await?;
-        for h in &w.history_end {
-            sqlx::query(
-                "UPDATE history SET state = $1, ended_at = $2, end_seq = $3 WHERE instance_id = $4 AND token = $5",
-            )
-            .bind(&h.state)
-            .bind(h.ended_at)
-            .bind(h.end_seq)
-            .bind(instance_id)
-            .bind(h.token)
-            .execute(&mut *self.inner)
-            .await?;
-        }
-        Ok(())
-    }
-
-    async fn insert_history(&mut self, rows: &[(&str, &HistoryRecord)]) -> Result<(), Error> {
-        for chunk in rows.chunks(CHUNK) {
-            let sql = multi_insert(
-                "history",
-                &[
-                    "instance_id",
-                    "token",
-                    "node_id",
-                    "node_type",
-                    "state",
-                    "started_at",
-                    "ended_at",
-                    "end_seq",
-                ],
-                chunk.len(),
-                "",
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (instance_id, h) in chunk {
-                q = q
-                    .bind(*instance_id)
-                    .bind(h.token)
-                    .bind(&h.node_id)
-                    .bind(&h.node_type)
-                    .bind(&h.state)
-                    .bind(h.started_at)
-                    .bind(h.ended_at)
-                    .bind(h.end_seq);
-            }
-            q.execute(&mut *self.inner).await?;
-        }
-        Ok(())
-    }
-
-    async fn apply_tasks_and_jobs(
-        &mut self,
-        instance_id: &str,
-        w: &InstanceWrite,
-    ) -> Result<(), Error> {
+    fn tasks_and_jobs(&mut self, batch: &mut Batch, instance_id: &str, w: &InstanceWrite) {
         for t in &w.user_tasks_insert {
-            sqlx::query(
+            batch.push(
                 "INSERT INTO user_tasks (id, instance_id, token, node_id, name, assignee, candidate_groups, form_key, due_at, state, created_at, ended_at, completed_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            )
-            .bind(&t.id)
-            .bind(&t.instance_id)
-            .bind(t.token)
-            .bind(&t.node_id)
-            .bind(&t.name)
-            .bind(&t.assignee)
-            .bind(&t.candidate_groups)
-            .bind(&t.form_key)
-            .bind(t.due_at)
-            .bind(&t.state)
-            .bind(t.created_at)
-            .bind(t.ended_at)
-            .bind(&t.completed_by)
-            .execute(&mut *self.inner)
-            .await?;
+                vec![
+                    (&t.id).into(),
+                    (&t.instance_id).into(),
+                    t.token.into(),
+                    (&t.node_id).into(),
+                    (&t.name).into(),
+                    (&t.assignee).into(),
+                    (&t.candidate_groups).into(),
+                    (&t.form_key).into(),
+                    t.due_at.into(),
+                    (&t.state).into(),
+                    t.created_at.into(),
+                    t.ended_at.into(),
+                    (&t.completed_by).into(),
+                ],
+            );
         }
         let now = w
             .history_end
@@ -418,89 +385,60 @@ impl Tx {
             .max()
             .unwrap_or_default();
         for (token, state, by) in &w.user_tasks_end {
-            sqlx::query(
+            batch.push(
                 "UPDATE user_tasks SET state = $1, completed_by = $2, ended_at = $3 WHERE instance_id = $4 AND token = $5 AND state = 'created'",
-            )
-            .bind(state)
-            .bind(by)
-            .bind(now)
-            .bind(instance_id)
-            .bind(*token)
-            .execute(&mut *self.inner)
-            .await?;
+                vec![state.into(), by.into(), now.into(), instance_id.into(), (*token).into()],
+            );
         }
         for token in &w.jobs_cancel {
-            sqlx::query(
+            batch.push(
                 "UPDATE jobs SET state = 'canceled', lease_owner = NULL, lease_until = NULL, updated_at = $1 \
                  WHERE instance_id = $2 AND token = $3 AND state IN ('ready', 'active', 'failed')",
-            )
-            .bind(now)
-            .bind(instance_id)
-            .bind(*token)
-            .execute(&mut *self.inner)
-            .await?;
+                vec![now.into(), instance_id.into(), (*token).into()],
+            );
         }
         for j in &w.jobs_insert {
-            self.insert_job(j).await?;
+            self.committed.made_ready(j);
+            batch.push(INSERT_JOB, job_args(j));
         }
         for token in &w.subscriptions_delete {
-            sqlx::query("DELETE FROM subscriptions WHERE instance_id = $1 AND token = $2")
-                .bind(instance_id)
-                .bind(*token)
-                .execute(&mut *self.inner)
-                .await?;
+            batch.push(
+                "DELETE FROM subscriptions WHERE instance_id = $1 AND token = $2",
+                vec![instance_id.into(), (*token).into()],
+            );
         }
         for s in &w.subscriptions_insert {
-            sqlx::query(
+            batch.push(
                 "INSERT INTO subscriptions (id, instance_id, token, node_id, kind, name, correlation_key, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(&s.id)
-            .bind(&s.instance_id)
-            .bind(s.token)
-            .bind(&s.node_id)
-            .bind(&s.kind)
-            .bind(&s.name)
-            .bind(&s.correlation_key)
-            .bind(s.created_at)
-            .execute(&mut *self.inner)
-            .await?;
+                vec![
+                    (&s.id).into(),
+                    (&s.instance_id).into(),
+                    s.token.into(),
+                    (&s.node_id).into(),
+                    (&s.kind).into(),
+                    (&s.name).into(),
+                    (&s.correlation_key).into(),
+                    s.created_at.into(),
+                ],
+            );
         }
         for token in &w.incidents_resolve {
-            sqlx::query(
+            batch.push(
                 "UPDATE incidents SET state = 'resolved', resolved_at = $1 WHERE instance_id = $2 AND token = $3 AND state = 'open'",
-            )
-            .bind(now)
-            .bind(instance_id)
-            .bind(*token)
-            .execute(&mut *self.inner)
-            .await?;
+                vec![now.into(), instance_id.into(), (*token).into()],
+            );
         }
-        for incident in &w.incidents_insert {
-            self.insert_incident(incident).await?;
+        for i in &w.incidents_insert {
+            batch.push(INSERT_INCIDENT, incident_args(i));
         }
-        Ok(())
     }
 
     /// Raises an incident.
     pub async fn insert_incident(&mut self, i: &IncidentRecord) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO incidents (id, instance_id, token, node_id, job_id, kind, message, state, created_at, resolved_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&i.id)
-        .bind(&i.instance_id)
-        .bind(i.token)
-        .bind(&i.node_id)
-        .bind(&i.job_id)
-        .bind(&i.kind)
-        .bind(&i.message)
-        .bind(&i.state)
-        .bind(i.created_at)
-        .bind(i.resolved_at)
-        .execute(&mut *self.inner)
-        .await?;
-        Ok(())
+        let mut batch = Batch::default();
+        batch.push(INSERT_INCIDENT, incident_args(i));
+        batch.run(self).await
     }
 
     /// Marks an incident resolved; returns it.
@@ -608,7 +546,73 @@ where
     .collect()
 }
 
+/// Rows aggregated as a JSON array of arrays; `None` (SQL NULL) is no rows. Text columns
+/// holding JSON arrive as JSON strings.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    text: Option<&str>,
+) -> Result<Vec<T>, Error> {
+    match text {
+        None => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(text).map_err(|source| Error::Corrupt { what, source }),
+    }
+}
+
+pub(crate) fn decode_variable_array(text: Option<&str>) -> Result<Vec<VariableRecord>, Error> {
+    let mut out = json_rows::<(i64, String, String)>("variables", text)?
+        .into_iter()
+        .map(|(scope, name, value)| {
+            Ok(VariableRecord {
+                scope,
+                name,
+                value: parse_json("variables.value", &value)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    out.sort_by(|a, b| (a.scope, &a.name).cmp(&(b.scope, &b.name)));
+    Ok(out)
+}
+
+fn decode_token_array(text: Option<&str>) -> Result<Vec<TokenRecord>, Error> {
+    json_rows::<(i64, Option<i64>, String, String, String)>("tokens", text)?
+        .into_iter()
+        .map(|(key, parent, node_id, state, data)| {
+            Ok(TokenRecord {
+                key,
+                parent,
+                node_id,
+                state,
+                data: parse_json("tokens.data", &data)?,
+            })
+        })
+        .collect()
+}
+
+type SubscriptionRow = (String, i64, String, String, String, Option<String>, i64);
+
+fn decode_subscription_array(
+    instance_id: &str,
+    text: Option<&str>,
+) -> Result<Vec<SubscriptionRecord>, Error> {
+    Ok(json_rows::<SubscriptionRow>("subscriptions", text)?
+        .into_iter()
+        .map(
+            |(id, token, node_id, kind, name, correlation_key, created_at)| SubscriptionRecord {
+                id,
+                instance_id: instance_id.to_owned(),
+                token,
+                node_id,
+                kind,
+                name,
+                correlation_key,
+                created_at,
+            },
+        )
+        .collect())
+}
+
 pub(crate) const USER_TASK_COLUMNS: &str = "id, instance_id, token, node_id, name, assignee, candidate_groups, form_key, due_at, state, created_at, ended_at, completed_by";
+const INSTANCE_COLUMNS_I: &str = "i.id, i.definition_id, i.process_key, i.business_key, i.state, i.parent_instance_id, i.parent_token, i.next_token, i.revision, i.started_at, i.ended_at";
 pub(crate) const INSTANCE_COLUMNS: &str = "id, definition_id, process_key, business_key, state, parent_instance_id, parent_token, next_token, revision, started_at, ended_at";
 pub(crate) const INCIDENT_COLUMNS: &str =
     "id, instance_id, token, node_id, job_id, kind, message, state, created_at, resolved_at";
@@ -713,4 +717,142 @@ pub(crate) fn decode_history(r: &AnyRow) -> Result<HistoryRecord, Error> {
         ended_at: r.try_get("ended_at")?,
         end_seq: r.try_get("end_seq")?,
     })
+}
+
+const INSERT_INCIDENT: &str = "INSERT INTO incidents (id, instance_id, token, node_id, job_id, kind, message, state, created_at, resolved_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+fn incident_args(i: &IncidentRecord) -> Vec<Arg> {
+    vec![
+        (&i.id).into(),
+        (&i.instance_id).into(),
+        i.token.into(),
+        (&i.node_id).into(),
+        (&i.job_id).into(),
+        (&i.kind).into(),
+        (&i.message).into(),
+        (&i.state).into(),
+        i.created_at.into(),
+        i.resolved_at.into(),
+    ]
+}
+
+fn delete_scopes(batch: &mut Batch, instance_id: &str, scopes: &[i64]) {
+    for chunk in scopes.chunks(CHUNK) {
+        let mut args: Vec<Arg> = vec![instance_id.into()];
+        args.extend(chunk.iter().map(|s| Arg::from(*s)));
+        batch.push(
+            format!(
+                "DELETE FROM variables WHERE instance_id = $1 AND scope IN ({})",
+                placeholders(1, chunk.len())
+            ),
+            args,
+        );
+    }
+}
+
+fn delete_tokens(batch: &mut Batch, instance_id: &str, keys: &[i64]) {
+    for chunk in keys.chunks(CHUNK) {
+        let mut args: Vec<Arg> = vec![instance_id.into()];
+        args.extend(chunk.iter().map(|k| Arg::from(*k)));
+        batch.push(
+            format!(
+                "DELETE FROM tokens WHERE instance_id = $1 AND key IN ({})",
+                placeholders(1, chunk.len())
+            ),
+            args,
+        );
+    }
+}
+
+fn upsert_tokens(batch: &mut Batch, instance_id: &str, tokens: &[TokenRecord]) {
+    for chunk in tokens.chunks(CHUNK) {
+        let mut args = Vec::with_capacity(chunk.len() * 6);
+        for t in chunk {
+            args.extend([
+                instance_id.into(),
+                t.key.into(),
+                t.parent.into(),
+                (&t.node_id).into(),
+                (&t.state).into(),
+                json_text(&t.data).into(),
+            ]);
+        }
+        batch.push(
+            multi_insert(
+                "tokens",
+                &["instance_id", "key", "parent", "node_id", "state", "data"],
+                chunk.len(),
+                "ON CONFLICT (instance_id, key) DO UPDATE SET parent = excluded.parent, node_id = excluded.node_id, state = excluded.state, data = excluded.data",
+            ),
+            args,
+        );
+    }
+}
+
+fn upsert_variables(batch: &mut Batch, rows: &[(&str, &VariableRecord)]) {
+    for chunk in rows.chunks(CHUNK) {
+        let mut args = Vec::with_capacity(chunk.len() * 4);
+        for (instance_id, v) in chunk {
+            args.extend([
+                (*instance_id).into(),
+                v.scope.into(),
+                (&v.name).into(),
+                json_text(&v.value).into(),
+            ]);
+        }
+        batch.push(
+            multi_insert(
+                "variables",
+                &["instance_id", "scope", "name", "value"],
+                chunk.len(),
+                "ON CONFLICT (instance_id, scope, name) DO UPDATE SET value = excluded.value",
+            ),
+            args,
+        );
+    }
+}
+
+fn insert_history(batch: &mut Batch, rows: &[(&str, &HistoryRecord)]) {
+    const COLUMNS: [&str; 8] = [
+        "instance_id",
+        "token",
+        "node_id",
+        "node_type",
+        "state",
+        "started_at",
+        "ended_at",
+        "end_seq",
+    ];
+    for chunk in rows.chunks(CHUNK) {
+        let mut args = Vec::with_capacity(chunk.len() * COLUMNS.len());
+        for (instance_id, h) in chunk {
+            args.extend([
+                (*instance_id).into(),
+                h.token.into(),
+                (&h.node_id).into(),
+                (&h.node_type).into(),
+                (&h.state).into(),
+                h.started_at.into(),
+                h.ended_at.into(),
+                h.end_seq.into(),
+            ]);
+        }
+        batch.push(multi_insert("history", &COLUMNS, chunk.len(), ""), args);
+    }
+}
+
+fn end_history(batch: &mut Batch, instance_id: &str, ended: &[HistoryRecord]) {
+    for h in ended {
+        batch.push(
+            "UPDATE history SET state = $1, ended_at = $2, end_seq = $3 WHERE instance_id = $4 AND token = $5",
+            vec![
+                (&h.state).into(),
+                h.ended_at.into(),
+                h.end_seq.into(),
+                instance_id.into(),
+                h.token.into(),
+            ],
+        );
+    }
 }

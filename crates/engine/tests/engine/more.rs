@@ -380,3 +380,112 @@ async fn concurrent_starts_are_each_written_once_and_durably() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_activations_and_completions_each_take_effect_once() {
+    // Two service tasks in parallel per instance: completions of one instance's jobs may
+    // land in one batch. One wrong completion per round must fail alone.
+    let body = r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="fork"/>
+    <bpmn:parallelGateway id="fork"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="fork" targetRef="a"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="fork" targetRef="b"/>
+    <bpmn:serviceTask id="a"><bpmn:extensionElements><zeebe:taskDefinition type="work"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:serviceTask id="b"><bpmn:extensionElements><zeebe:taskDefinition type="work"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="join"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="join"/>
+    <bpmn:parallelGateway id="join"/>
+    <bpmn:sequenceFlow id="f6" sourceRef="join" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"#;
+    for db in databases().await {
+        let (engine, _) = engine(&db).await;
+        engine
+            .deploy("w.bpmn", &model("w", body))
+            .await
+            .expect("deploy");
+        for n in 0..40 {
+            engine
+                .start("w", vars(json!({"n": n})), None)
+                .await
+                .expect("start");
+        }
+        // 16 workers activate at once; every job is handed to exactly one of them.
+        let mut set = tokio::task::JoinSet::new();
+        for w in 0..16 {
+            let engine = engine.clone();
+            set.spawn(async move {
+                let worker = format!("w{w}");
+                let jobs = engine
+                    .activate_jobs("work", &worker, 10, 60_000)
+                    .await
+                    .expect("activate");
+                (worker, jobs)
+            });
+        }
+        let mut leased = Vec::new();
+        while let Some(r) = set.join_next().await {
+            let (worker, jobs) = r.expect("join");
+            for j in jobs {
+                assert_eq!(j.job.lease_owner.as_deref(), Some(worker.as_str()));
+                assert!(j.variables.contains_key("n"), "{}", db.name);
+                leased.push((worker.clone(), j.job.id));
+            }
+        }
+        let mut ids: Vec<&str> = leased.iter().map(|(_, id)| id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 80, "{}: every job leased once", db.name);
+        assert_eq!(leased.len(), 80, "{}", db.name);
+
+        // All complete concurrently, plus one impostor completing someone else's job.
+        let mut set = tokio::task::JoinSet::new();
+        for (k, (worker, id)) in leased.iter().cloned().enumerate() {
+            let engine = engine.clone();
+            set.spawn(async move {
+                engine
+                    .complete_job(&id, Some(&worker), vars(json!({ format!("r{k}"): k })))
+                    .await
+                    .map(|()| "ok")
+            });
+        }
+        let (victim_worker, victim) = leased[0].clone();
+        let impostor = engine.clone();
+        set.spawn(async move {
+            assert_ne!(victim_worker, "impostor");
+            impostor
+                .complete_job(&victim, Some("impostor"), vars(json!({})))
+                .await
+                .map(|()| "impostor")
+        });
+        let (mut ok, mut refused) = (0, 0);
+        while let Some(r) = set.join_next().await {
+            match r.expect("join") {
+                Ok("ok") => ok += 1,
+                Ok(other) => panic!("{}: {other} was let through", db.name),
+                Err(flode_engine::Error::Conflict(_)) => refused += 1,
+                Err(e) => panic!("{}: {e}", db.name),
+            }
+        }
+        assert_eq!((ok, refused), (80, 1), "{}", db.name);
+        let stored = engine
+            .store()
+            .instances(&InstanceFilter::default(), PAGE)
+            .await
+            .expect("instances");
+        assert_eq!(stored.len(), 40);
+        assert!(
+            stored.iter().all(|i| i.state == InstanceState::Completed),
+            "{}: {:?}",
+            db.name,
+            stored.iter().map(|i| i.state).collect::<Vec<_>>()
+        );
+        // Both branches' variables arrived.
+        let v = engine.store().variables(&stored[0].id).await.expect("v");
+        assert_eq!(
+            v.iter().filter(|v| v.name.starts_with('r')).count(),
+            2,
+            "{v:?}"
+        );
+    }
+}

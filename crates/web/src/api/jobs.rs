@@ -138,10 +138,11 @@ async fn long_poll(
     wait: Duration,
 ) -> Result<Vec<ActivatedJob>, flode_engine::Error> {
     let deadline = Instant::now() + wait;
+    let waker = engine.job_waker(job_type);
     loop {
         // Register for the wake-up before looking, so that a job created between the
         // look and the wait still wakes us.
-        let mut created = pin!(engine.jobs_created());
+        let mut created = pin!(waker.notified());
         let already_woken = poll_once(created.as_mut()).await;
         let jobs = engine
             .activate_jobs(job_type, worker, max, lease_ms)

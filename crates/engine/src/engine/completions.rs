@@ -1,0 +1,126 @@
+//! Group commit of job completions: completions that arrive while a transaction is being
+//! written wait, and are then written together — one statement completes their jobs, one
+//! loads and locks their instances, one writes what the runs changed, one commit. With
+//! one completion waiting it is a plain transaction, so an idle engine adds no latency.
+//! If anything in a batch fails, each completion is retried alone, so one bad completion
+//! cannot fail the others and each caller gets its own answer.
+
+use std::collections::HashMap;
+use std::sync::Weak;
+
+use flode_store::{InstanceRecord, InstanceState, InstanceWrite, JobRecord};
+use serde_json::{Map, Value};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{DecisionCache, Engine, Inner};
+use crate::error::Error;
+use crate::runtime::{Outcome, Run};
+
+/// Most completions written in one transaction.
+const MAX_BATCH: usize = 64;
+
+/// A job completion waiting for the writer.
+pub(super) struct PendingCompletion {
+    pub(super) job_id: String,
+    pub(super) worker: Option<String>,
+    pub(super) variables: Map<String, Value>,
+    pub(super) reply: oneshot::Sender<Result<(), Error>>,
+}
+
+/// The writer: runs until the engine is gone (it holds the engine only while writing).
+pub(super) async fn write_completions(
+    engine: Weak<Inner>,
+    mut pending: mpsc::Receiver<PendingCompletion>,
+) {
+    while let Some(first) = pending.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match pending.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        let Some(inner) = engine.upgrade() else {
+            return;
+        };
+        let engine = Engine { inner };
+        let together = if batch.len() > 1 {
+            engine.complete_together(&batch).await
+        } else {
+            Err(Error::Internal("alone".into()))
+        };
+        let results = match together {
+            Ok(()) => batch.iter().map(|_| Ok(())).collect(),
+            Err(_) => {
+                let mut each = Vec::with_capacity(batch.len());
+                for p in &batch {
+                    let one = engine
+                        .complete_alone(&p.job_id, p.worker.as_deref(), p.variables.clone())
+                        .await;
+                    each.push(one);
+                }
+                each
+            }
+        };
+        drop(engine);
+        for (p, result) in batch.into_iter().zip(results) {
+            // A caller that went away (request cancelled) still has its job completed.
+            let _ = p.reply.send(result);
+        }
+    }
+}
+
+impl Engine {
+    /// Completes a batch in one transaction; any failure fails the whole batch (nothing is
+    /// committed) and the caller retries each completion alone.
+    async fn complete_together(&self, batch: &[PendingCompletion]) -> Result<(), Error> {
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let items: Vec<(&str, Option<&str>)> = batch
+            .iter()
+            .map(|p| (p.job_id.as_str(), p.worker.as_deref()))
+            .collect();
+        let jobs = tx.complete_jobs(&items, now).await?;
+        if jobs.len() != batch.len() {
+            return Err(Error::Conflict("a job of the batch was not active".into()));
+        }
+        let jobs: HashMap<&str, &JobRecord> = jobs.iter().map(|j| (j.id.as_str(), j)).collect();
+        let mut ids: Vec<&str> = jobs
+            .values()
+            .filter_map(|j| j.instance_id.as_deref())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let snapshots = tx.load_instances(&ids).await?;
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(snapshots.len());
+        let decisions = DecisionCache(&self.inner.decisions);
+        for snapshot in snapshots {
+            if snapshot.instance.state != InstanceState::Active {
+                return Err(Error::Conflict("an instance of the batch has ended".into()));
+            }
+            let id = snapshot.instance.id.clone();
+            let compiled = self.compiled(&snapshot.instance.definition_id).await?;
+            let mut run = Run::load(&compiled, &decisions, now, snapshot)
+                .map_err(Error::Internal)?
+                .max_steps(self.inner.options.max_steps);
+            // Several jobs of one instance (parallel branches) complete in batch order.
+            for p in batch {
+                let job = jobs.get(p.job_id.as_str()).copied();
+                if let Some(token) = job
+                    .filter(|j| j.instance_id.as_deref() == Some(id.as_str()))
+                    .and_then(|j| j.token)
+                {
+                    run.complete_token(token, p.variables.clone(), None)
+                        .map_err(Error::Conflict)?;
+                }
+            }
+            outcomes.push(run.finish());
+        }
+        let runs: Vec<(&InstanceRecord, &InstanceWrite)> =
+            outcomes.iter().map(|o| (&o.instance, &o.write)).collect();
+        tx.apply_many(&runs).await?;
+        let effects = outcomes.into_iter().flat_map(|o| o.effects).collect();
+        self.settle(&mut tx, effects).await?;
+        self.commit(tx).await
+    }
+}
