@@ -354,16 +354,7 @@ impl Tx {
     ) -> Result<Vec<JobRecord>, Error> {
         let mut out = Vec::with_capacity(jobs.len());
         for chunk in jobs.chunks(crate::sql::CHUNK) {
-            let pairs = (0..chunk.len())
-                .map(|k| {
-                    format!(
-                        "SELECT ${} AS job_id, ${} AS job_owner",
-                        2 * k + 2,
-                        2 * k + 3
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" UNION ALL ");
+            let pairs = crate::sql::select_rows(&["job_id", "job_owner"], chunk.len(), 1);
             // The pairs' columns are named apart from `jobs`' so RETURNING needs no prefix.
             let sql = format!(
                 "UPDATE jobs SET state = 'completed', lease_until = NULL, updated_at = $1 \

@@ -36,6 +36,31 @@ pub(crate) fn placeholders(offset: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// `SELECT $o+1 AS a, $o+2 AS b UNION ALL SELECT …` for `rows` rows: a table of bound
+/// values to join in `UPDATE … FROM`, portable to both backends (SQLite cannot name the
+/// columns of a `VALUES` list).
+pub(crate) fn select_rows(columns: &[&str], rows: usize, offset: usize) -> String {
+    let mut n = offset;
+    (0..rows)
+        .map(|row| {
+            let cells = columns
+                .iter()
+                .map(|c| {
+                    n += 1;
+                    if row == 0 {
+                        format!("${n} AS {c}")
+                    } else {
+                        format!("${n}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("SELECT {cells}")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
 /// Rows per multi-row INSERT: keeps every statement under SQLite's parameter limit.
 pub(crate) const CHUNK: usize = 200;
 
@@ -50,5 +75,9 @@ mod tests {
             "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4) ON CONFLICT DO NOTHING"
         );
         assert_eq!(placeholders(2, 3), "$3, $4, $5");
+        assert_eq!(
+            select_rows(&["a", "b"], 2, 1),
+            "SELECT $2 AS a, $3 AS b UNION ALL SELECT $4, $5"
+        );
     }
 }

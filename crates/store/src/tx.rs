@@ -7,7 +7,7 @@ use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 use crate::batch::{Arg, Batch};
 use crate::jobs::{INSERT_JOB, job_args};
 use crate::records::*;
-use crate::sql::{CHUNK, multi_insert, placeholders};
+use crate::sql::{CHUNK, multi_insert, placeholders, select_rows};
 use crate::{Backend, Error};
 
 /// A write transaction. Dropping it without [`Tx::commit`] rolls back.
@@ -246,51 +246,68 @@ impl Tx {
         self.apply_many(&[(instance, write)]).await
     }
 
-    /// Persists runs of stored instances (see [`Tx::apply`]) together.
+    /// Persists runs of stored instances (see [`Tx::apply`]) together: one statement per
+    /// table for all of them.
     pub async fn apply_many(
         &mut self,
         runs: &[(&InstanceRecord, &InstanceWrite)],
     ) -> Result<(), Error> {
         let mut batch = Batch::default();
         let mut first = Batch::default();
-        for (i, write) in runs {
-            batch.push_expecting(
-                "UPDATE instances SET state = $1, next_token = $2, revision = $3, ended_at = $4 WHERE id = $5 AND revision = $6",
-                vec![
+        for chunk in runs.chunks(CHUNK) {
+            let mut args = Vec::with_capacity(chunk.len() * 5);
+            for (i, _) in chunk {
+                args.extend([
+                    (&i.id).into(),
                     i.state.as_str().into(),
                     i.next_token.into(),
                     i.revision.into(),
                     i.ended_at.into(),
-                    (&i.id).into(),
-                    (i.revision - 1).into(),
-                ],
-                1,
-                format!("instance {} changed concurrently", i.id),
+                ]);
+            }
+            let rows = select_rows(
+                &["u_id", "u_state", "u_next", "u_rev", "u_ended"],
+                chunk.len(),
+                0,
             );
+            batch.push_expecting(
+                format!(
+                    "UPDATE instances SET state = c.u_state, next_token = c.u_next, revision = c.u_rev, ended_at = c.u_ended \
+                     FROM ({rows}) AS c WHERE instances.id = c.u_id AND instances.revision = c.u_rev - 1"
+                ),
+                args,
+                chunk.len() as u64,
+                "an instance changed concurrently".into(),
+            );
+        }
+        let mut tokens_delete: Vec<(&str, &[i64])> = Vec::new();
+        let (mut tokens, mut vars, mut history, mut ended) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, write) in runs {
+            let id = i.id.as_str();
             if !write.scopes_delete.is_empty() && !write.variables_upsert.is_empty() {
                 // A scope's variables may be deleted and written again in one run: the
                 // delete must land first, so it cannot share a statement with the upsert.
-                delete_scopes(&mut first, &i.id, &write.scopes_delete);
+                delete_scopes(&mut first, id, &write.scopes_delete);
             } else {
-                delete_scopes(&mut batch, &i.id, &write.scopes_delete);
+                delete_scopes(&mut batch, id, &write.scopes_delete);
             }
-            // Rows deleted or ended below existed before this run; rows inserted are new:
-            // no two statements touch the same row.
-            delete_tokens(&mut batch, &i.id, &write.tokens_delete);
-            upsert_tokens(&mut batch, &i.id, &write.tokens_upsert);
-            let vars: Vec<(&str, &VariableRecord)> = write
-                .variables_upsert
-                .iter()
-                .map(|v| (i.id.as_str(), v))
-                .collect();
-            upsert_variables(&mut batch, &vars);
-            let history: Vec<(&str, &HistoryRecord)> = write
-                .history_insert
-                .iter()
-                .map(|h| (i.id.as_str(), h))
-                .collect();
-            insert_history(&mut batch, &history);
-            end_history(&mut batch, &i.id, &write.history_end);
+            if !write.tokens_delete.is_empty() {
+                tokens_delete.push((id, &write.tokens_delete));
+            }
+            tokens.extend(write.tokens_upsert.iter().map(|t| (id, t)));
+            vars.extend(write.variables_upsert.iter().map(|v| (id, v)));
+            history.extend(write.history_insert.iter().map(|h| (id, h)));
+            ended.extend(write.history_end.iter().map(|h| (id, h)));
+        }
+        // Rows deleted or ended here existed before these runs; rows inserted are new: no
+        // two statements touch the same row.
+        delete_tokens(&mut batch, &tokens_delete);
+        upsert_tokens(&mut batch, &tokens);
+        upsert_variables(&mut batch, &vars);
+        insert_history(&mut batch, &history);
+        end_history(&mut batch, &ended);
+        for (i, write) in runs {
             self.tasks_and_jobs(&mut batch, &i.id, write);
         }
         first.run(self).await?;
@@ -347,9 +364,13 @@ impl Tx {
             .flat_map(|(i, w)| w.history_insert.iter().map(move |h| (i.id.as_str(), h)))
             .collect();
         insert_history(&mut batch, &history);
+        // Nothing of a new instance was stored before: no deletes, no history ends.
+        let tokens: Vec<(&str, &TokenRecord)> = new
+            .iter()
+            .flat_map(|(i, w)| w.tokens_upsert.iter().map(move |t| (i.id.as_str(), t)))
+            .collect();
+        upsert_tokens(&mut batch, &tokens);
         for (i, w) in new {
-            // Nothing of a new instance was stored before: no deletes, no history ends.
-            upsert_tokens(&mut batch, &i.id, &w.tokens_upsert);
             self.tasks_and_jobs(&mut batch, &i.id, w);
         }
         batch.run(self).await
@@ -751,26 +772,43 @@ fn delete_scopes(batch: &mut Batch, instance_id: &str, scopes: &[i64]) {
     }
 }
 
-fn delete_tokens(batch: &mut Batch, instance_id: &str, keys: &[i64]) {
-    for chunk in keys.chunks(CHUNK) {
-        let mut args: Vec<Arg> = vec![instance_id.into()];
+/// Deletes tokens by `(instance, keys)`: one statement, one condition per instance.
+fn delete_tokens(batch: &mut Batch, keys: &[(&str, &[i64])]) {
+    let mut sql = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    for (instance_id, chunk) in keys
+        .iter()
+        .flat_map(|(i, ks)| ks.chunks(CHUNK).map(move |c| (*i, c)))
+    {
+        if !sql.is_empty() && args.len() + chunk.len() + 1 > CHUNK * 4 {
+            batch.push(
+                format!("DELETE FROM tokens WHERE {}", sql.join(" OR ")),
+                args,
+            );
+            (sql, args) = (Vec::new(), Vec::new());
+        }
+        sql.push(format!(
+            "(instance_id = ${} AND key IN ({}))",
+            args.len() + 1,
+            placeholders(args.len() + 1, chunk.len())
+        ));
+        args.push(instance_id.into());
         args.extend(chunk.iter().map(|k| Arg::from(*k)));
+    }
+    if !sql.is_empty() {
         batch.push(
-            format!(
-                "DELETE FROM tokens WHERE instance_id = $1 AND key IN ({})",
-                placeholders(1, chunk.len())
-            ),
+            format!("DELETE FROM tokens WHERE {}", sql.join(" OR ")),
             args,
         );
     }
 }
 
-fn upsert_tokens(batch: &mut Batch, instance_id: &str, tokens: &[TokenRecord]) {
-    for chunk in tokens.chunks(CHUNK) {
+fn upsert_tokens(batch: &mut Batch, rows: &[(&str, &TokenRecord)]) {
+    for chunk in rows.chunks(CHUNK) {
         let mut args = Vec::with_capacity(chunk.len() * 6);
-        for t in chunk {
+        for (instance_id, t) in chunk {
             args.extend([
-                instance_id.into(),
+                (*instance_id).into(),
                 t.key.into(),
                 t.parent.into(),
                 (&t.node_id).into(),
@@ -842,17 +880,30 @@ fn insert_history(batch: &mut Batch, rows: &[(&str, &HistoryRecord)]) {
     }
 }
 
-fn end_history(batch: &mut Batch, instance_id: &str, ended: &[HistoryRecord]) {
-    for h in ended {
-        batch.push(
-            "UPDATE history SET state = $1, ended_at = $2, end_seq = $3 WHERE instance_id = $4 AND token = $5",
-            vec![
+/// Ends activity instances started earlier: `(instance, record)` rows, one statement.
+fn end_history(batch: &mut Batch, rows: &[(&str, &HistoryRecord)]) {
+    for chunk in rows.chunks(CHUNK) {
+        let mut args = Vec::with_capacity(chunk.len() * 5);
+        for (instance_id, h) in chunk {
+            args.extend([
+                (*instance_id).into(),
+                h.token.into(),
                 (&h.state).into(),
                 h.ended_at.into(),
                 h.end_seq.into(),
-                instance_id.into(),
-                h.token.into(),
-            ],
+            ]);
+        }
+        let rows = select_rows(
+            &["h_instance", "h_token", "h_state", "h_ended", "h_seq"],
+            chunk.len(),
+            0,
+        );
+        batch.push(
+            format!(
+                "UPDATE history SET state = c.h_state, ended_at = c.h_ended, end_seq = c.h_seq \
+                 FROM ({rows}) AS c WHERE history.instance_id = c.h_instance AND history.token = c.h_token"
+            ),
+            args,
         );
     }
 }
