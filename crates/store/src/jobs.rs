@@ -12,6 +12,15 @@ use crate::{Backend, Error, Store, Tx};
 
 pub(crate) const JOB_COLUMNS: &str = "id, kind, job_type, instance_id, token, node_id, state, retries, attempts, due_at, lease_owner, lease_until, idempotency_key, payload, error, created_at, updated_at";
 
+/// [`JOB_COLUMNS`] prefixed with `jobs.`, for statements that join other tables.
+pub(crate) fn qualified_job_columns() -> String {
+    JOB_COLUMNS
+        .split(", ")
+        .map(|c| format!("jobs.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn decode_job(r: &AnyRow) -> Result<JobRecord, Error> {
     Ok(JobRecord {
         id: r.try_get("id")?,
@@ -162,11 +171,7 @@ impl Store {
             .map(|k| format!("({}, ${}, ${})", k + 1, 2 * k + 4, 2 * k + 5))
             .collect::<Vec<_>>()
             .join(", ");
-        let returning = JOB_COLUMNS
-            .split(", ")
-            .map(|c| format!("jobs.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let returning = qualified_job_columns();
         let sql = format!(
             "WITH slots AS (SELECT * FROM (VALUES {values}) AS s(slot, owner, until)), \
              picked AS (SELECT id, row_number() OVER (ORDER BY due_at, id) AS slot FROM \

@@ -180,26 +180,92 @@ impl Tx {
             }
             for row in q.fetch_all(&mut *self.inner).await? {
                 let instance = decode_instance(&row)?;
-                if row.try_get::<Option<i64>, _>("seen_revision")? != Some(instance.revision) {
-                    out.push(self.load_rows(instance).await?);
-                    continue;
-                }
-                let tokens: Option<String> = row.try_get("tokens")?;
-                let vars: Option<String> = row.try_get("vars")?;
-                let subs: Option<String> = row.try_get("subs")?;
-                let mut tokens = decode_token_array(tokens.as_deref())?;
-                tokens.sort_by_key(|t| t.key);
-                let mut subscriptions = decode_subscription_array(&instance.id, subs.as_deref())?;
-                subscriptions.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-                out.push(InstanceSnapshot {
-                    instance,
-                    tokens,
-                    variables: decode_variable_array(vars.as_deref())?,
-                    subscriptions,
-                });
+                out.push(self.snapshot(instance, &row).await?);
             }
         }
         Ok(out)
+    }
+
+    /// Completes active jobs (see [`Tx::complete_jobs`]) and loads and locks their
+    /// instances (see [`Tx::load_instances`]); on PostgreSQL in one statement.
+    pub async fn complete_jobs_loading(
+        &mut self,
+        jobs: &[(&str, Option<&str>)],
+        now: i64,
+    ) -> Result<(Vec<JobRecord>, Vec<InstanceSnapshot>), Error> {
+        if self.backend == Backend::Sqlite || jobs.len() > CHUNK {
+            let done = self.complete_jobs(jobs, now).await?;
+            let mut ids: Vec<&str> = done
+                .iter()
+                .filter_map(|j| j.instance_id.as_deref())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let snapshots = self.load_instances(&ids).await?;
+            return Ok((done, snapshots));
+        }
+        let pairs = select_rows(&["job_id", "job_owner"], jobs.len(), 1);
+        let returning = crate::jobs::qualified_job_columns();
+        // Each job's instance is locked in a LATERAL sub-select; `seen_revision` works as in
+        // `load_instances`. Two jobs of one instance lock it twice, which is harmless.
+        let sql = format!(
+            "WITH done AS (UPDATE jobs SET state = 'completed', lease_until = NULL, updated_at = $1 \
+                           FROM ({pairs}) AS c \
+                           WHERE jobs.id = c.job_id AND jobs.state = 'active' AND (c.job_owner = '' OR jobs.lease_owner = c.job_owner) \
+                           RETURNING {returning}) \
+             SELECT done.*, s.* FROM done LEFT JOIN LATERAL ( \
+               SELECT json_build_array({INSTANCE_COLUMNS_I})::text AS instance_row, \
+                 (SELECT r.revision FROM instances r WHERE r.id = i.id) AS seen_revision, \
+                 (SELECT json_agg(json_build_array(t.key, t.parent, t.node_id, t.state, t.data))::text FROM tokens t WHERE t.instance_id = i.id) AS tokens, \
+                 (SELECT json_agg(json_build_array(v.scope, v.name, v.value))::text FROM variables v WHERE v.instance_id = i.id) AS vars, \
+                 (SELECT json_agg(json_build_array(b.id, b.token, b.node_id, b.kind, b.name, b.correlation_key, b.created_at))::text FROM subscriptions b WHERE b.instance_id = i.id) AS subs \
+               FROM instances i WHERE i.id = done.instance_id FOR UPDATE OF i) AS s ON true"
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
+        for (id, owner) in jobs {
+            q = q.bind(*id).bind(owner.unwrap_or(""));
+        }
+        let rows = q.fetch_all(&mut *self.inner).await?;
+        let mut done = Vec::with_capacity(rows.len());
+        let mut snapshots: Vec<InstanceSnapshot> = Vec::new();
+        for row in rows {
+            done.push(crate::jobs::decode_job(&row)?);
+            let Some(text) = row.try_get::<Option<String>, _>("instance_row")? else {
+                continue;
+            };
+            let instance = decode_instance_array(&text)?;
+            if snapshots.iter().any(|s| s.instance.id == instance.id) {
+                continue;
+            }
+            snapshots.push(self.snapshot(instance, &row).await?);
+        }
+        snapshots.sort_by(|a, b| a.instance.id.cmp(&b.instance.id));
+        Ok((done, snapshots))
+    }
+
+    /// An instance's snapshot from the JSON columns of a loading statement, or read again
+    /// under the lock when they are older than the locked row.
+    async fn snapshot(
+        &mut self,
+        instance: InstanceRecord,
+        row: &AnyRow,
+    ) -> Result<InstanceSnapshot, Error> {
+        if row.try_get::<Option<i64>, _>("seen_revision")? != Some(instance.revision) {
+            return self.load_rows(instance).await;
+        }
+        let tokens: Option<String> = row.try_get("tokens")?;
+        let vars: Option<String> = row.try_get("vars")?;
+        let subs: Option<String> = row.try_get("subs")?;
+        let mut tokens = decode_token_array(tokens.as_deref())?;
+        tokens.sort_by_key(|t| t.key);
+        let mut subscriptions = decode_subscription_array(&instance.id, subs.as_deref())?;
+        subscriptions.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        Ok(InstanceSnapshot {
+            instance,
+            tokens,
+            variables: decode_variable_array(vars.as_deref())?,
+            subscriptions,
+        })
     }
 
     /// The rest of a locked instance's state, one table at a time.
@@ -669,6 +735,53 @@ pub(crate) fn decode_instance(r: &AnyRow) -> Result<InstanceRecord, Error> {
         revision: r.try_get("revision")?,
         started_at: r.try_get("started_at")?,
         ended_at: r.try_get("ended_at")?,
+    })
+}
+
+type InstanceRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<i64>,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+/// An instance row aggregated as a JSON array in [`INSTANCE_COLUMNS`] order.
+fn decode_instance_array(text: &str) -> Result<InstanceRecord, Error> {
+    let (
+        id,
+        definition_id,
+        process_key,
+        business_key,
+        state,
+        parent_instance_id,
+        parent_token,
+        next_token,
+        revision,
+        started_at,
+        ended_at,
+    ): InstanceRow = serde_json::from_str(text).map_err(|source| Error::Corrupt {
+        what: "instances",
+        source,
+    })?;
+    Ok(InstanceRecord {
+        id,
+        definition_id,
+        process_key,
+        business_key,
+        state: InstanceState::parse(&state),
+        parent_instance_id,
+        parent_token,
+        next_token,
+        revision,
+        started_at,
+        ended_at,
     })
 }
 

@@ -80,18 +80,15 @@ impl Engine {
             .iter()
             .map(|p| (p.job_id.as_str(), p.worker.as_deref()))
             .collect();
-        let jobs = tx.complete_jobs(&items, now).await?;
+        let (jobs, snapshots) = tx.complete_jobs_loading(&items, now).await?;
         if jobs.len() != batch.len() {
             return Err(Error::Conflict("a job of the batch was not active".into()));
         }
         let jobs: HashMap<&str, &JobRecord> = jobs.iter().map(|j| (j.id.as_str(), j)).collect();
-        let mut ids: Vec<&str> = jobs
-            .values()
-            .filter_map(|j| j.instance_id.as_deref())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let snapshots = tx.load_instances(&ids).await?;
+        let instances = jobs.values().filter_map(|j| j.instance_id.as_deref());
+        if snapshots.len() != instances.collect::<std::collections::HashSet<_>>().len() {
+            return Err(Error::Conflict("an instance of the batch is gone".into()));
+        }
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(snapshots.len());
         let decisions = DecisionCache(&self.inner.decisions);
         for snapshot in snapshots {
