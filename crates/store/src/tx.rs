@@ -388,8 +388,10 @@ impl Tx {
         new: &[(&InstanceRecord, &InstanceWrite)],
     ) -> Result<(), Error> {
         let mut batch = Batch::default();
-        for chunk in new.chunks(CHUNK) {
-            let columns = [
+        insert_rows(
+            &mut batch,
+            "instances",
+            &[
                 "id",
                 "definition_id",
                 "process_key",
@@ -401,10 +403,11 @@ impl Tx {
                 "revision",
                 "started_at",
                 "ended_at",
-            ];
-            let mut args = Vec::with_capacity(chunk.len() * columns.len());
-            for (i, _) in chunk {
-                args.extend([
+            ],
+            "",
+            new,
+            |(i, _)| {
+                vec![
                     (&i.id).into(),
                     (&i.definition_id).into(),
                     (&i.process_key).into(),
@@ -416,10 +419,9 @@ impl Tx {
                     i.revision.into(),
                     i.started_at.into(),
                     i.ended_at.into(),
-                ]);
-            }
-            batch.push(multi_insert("instances", &columns, chunk.len(), ""), args);
-        }
+                ]
+            },
+        );
         let variables: Vec<(&str, &VariableRecord)> = new
             .iter()
             .flat_map(|(i, w)| w.variables_upsert.iter().map(move |v| (i.id.as_str(), v)))
@@ -917,68 +919,61 @@ fn delete_tokens(batch: &mut Batch, keys: &[(&str, &[i64])]) {
 }
 
 fn upsert_tokens(batch: &mut Batch, rows: &[(&str, &TokenRecord)]) {
-    for chunk in rows.chunks(CHUNK) {
-        let mut args = Vec::with_capacity(chunk.len() * 6);
-        for (instance_id, t) in chunk {
-            args.extend([
+    insert_rows(
+        batch,
+        "tokens",
+        &["instance_id", "key", "parent", "node_id", "state", "data"],
+        "ON CONFLICT (instance_id, key) DO UPDATE SET parent = excluded.parent, node_id = excluded.node_id, state = excluded.state, data = excluded.data",
+        rows,
+        |(instance_id, t)| {
+            vec![
                 (*instance_id).into(),
                 t.key.into(),
                 t.parent.into(),
                 (&t.node_id).into(),
                 (&t.state).into(),
                 json_text(&t.data).into(),
-            ]);
-        }
-        batch.push(
-            multi_insert(
-                "tokens",
-                &["instance_id", "key", "parent", "node_id", "state", "data"],
-                chunk.len(),
-                "ON CONFLICT (instance_id, key) DO UPDATE SET parent = excluded.parent, node_id = excluded.node_id, state = excluded.state, data = excluded.data",
-            ),
-            args,
-        );
-    }
+            ]
+        },
+    );
 }
 
 fn upsert_variables(batch: &mut Batch, rows: &[(&str, &VariableRecord)]) {
-    for chunk in rows.chunks(CHUNK) {
-        let mut args = Vec::with_capacity(chunk.len() * 4);
-        for (instance_id, v) in chunk {
-            args.extend([
+    insert_rows(
+        batch,
+        "variables",
+        &["instance_id", "scope", "name", "value"],
+        "ON CONFLICT (instance_id, scope, name) DO UPDATE SET value = excluded.value",
+        rows,
+        |(instance_id, v)| {
+            vec![
                 (*instance_id).into(),
                 v.scope.into(),
                 (&v.name).into(),
                 json_text(&v.value).into(),
-            ]);
-        }
-        batch.push(
-            multi_insert(
-                "variables",
-                &["instance_id", "scope", "name", "value"],
-                chunk.len(),
-                "ON CONFLICT (instance_id, scope, name) DO UPDATE SET value = excluded.value",
-            ),
-            args,
-        );
-    }
+            ]
+        },
+    );
 }
 
 fn insert_history(batch: &mut Batch, rows: &[(&str, &HistoryRecord)]) {
-    const COLUMNS: [&str; 8] = [
-        "instance_id",
-        "token",
-        "node_id",
-        "node_type",
-        "state",
-        "started_at",
-        "ended_at",
-        "end_seq",
-    ];
-    for chunk in rows.chunks(CHUNK) {
-        let mut args = Vec::with_capacity(chunk.len() * COLUMNS.len());
-        for (instance_id, h) in chunk {
-            args.extend([
+    insert_rows(
+        batch,
+        "history",
+        &[
+            "instance_id",
+            "token",
+            "node_id",
+            "node_type",
+            "state",
+            "started_at",
+            "ended_at",
+            "end_seq",
+        ],
+        "",
+        rows,
+        |(instance_id, h)| {
+            vec![
                 (*instance_id).into(),
                 h.token.into(),
                 (&h.node_id).into(),
@@ -987,9 +982,24 @@ fn insert_history(batch: &mut Batch, rows: &[(&str, &HistoryRecord)]) {
                 h.started_at.into(),
                 h.ended_at.into(),
                 h.end_seq.into(),
-            ]);
-        }
-        batch.push(multi_insert("history", &COLUMNS, chunk.len(), ""), args);
+            ]
+        },
+    );
+}
+
+/// One multi-row INSERT per chunk of `rows` (with `suffix`, e.g. an `ON CONFLICT` clause),
+/// each row's values in `columns` order from `values`.
+fn insert_rows<T>(
+    batch: &mut Batch,
+    table: &str,
+    columns: &[&str],
+    suffix: &str,
+    rows: &[T],
+    values: impl Fn(&T) -> Vec<Arg>,
+) {
+    for chunk in rows.chunks(CHUNK) {
+        let args = chunk.iter().flat_map(&values).collect();
+        batch.push(multi_insert(table, columns, chunk.len(), suffix), args);
     }
 }
 
