@@ -675,15 +675,11 @@ impl Engine {
         if outcome.effects.is_empty() {
             // Nothing reaches other instances: write it together with whatever other starts
             // are waiting (group commit); the answer comes after the commit.
-            let (reply, answer) = oneshot::channel();
-            self.inner
-                .starts
-                .send(PendingStart { outcome, reply })
-                .await
-                .map_err(|_| Error::Internal("the start writer has stopped".into()))?;
-            return answer
-                .await
-                .map_err(|_| Error::Internal("the start writer has stopped".into()))?;
+            return hand_over(&self.inner.starts, "start writer", |reply| PendingStart {
+                outcome,
+                reply,
+            })
+            .await;
         }
         let mut tx = self.inner.store.begin().await?;
         let instance = self.persist_new(&mut tx, outcome).await?;
@@ -948,21 +944,14 @@ impl Engine {
         let (max, lease_ms) = (max.clamp(1, 1_000), lease_ms.max(1_000));
         if self.inner.store.backend() == Backend::Postgres {
             // Concurrent activations share one claim statement (see `claims`).
-            let (reply, answer) = oneshot::channel();
-            let pending = PendingClaim {
+            return hand_over(&self.inner.claims, "claimer", |reply| PendingClaim {
                 job_type: job_type.to_owned(),
                 worker: worker.to_owned(),
                 max: usize::try_from(max).unwrap_or(1),
                 lease_ms,
                 reply,
-            };
-            let stopped = || Error::Internal("the claimer has stopped".into());
-            self.inner
-                .claims
-                .send(pending)
-                .await
-                .map_err(|_| stopped())?;
-            return answer.await.map_err(|_| stopped())?;
+            })
+            .await;
         }
         let claimed = self
             .inner
@@ -1036,20 +1025,15 @@ impl Engine {
         variables: Map<String, Value>,
     ) -> Result<(), Error> {
         self.check_variables(&variables)?;
-        let (reply, answer) = oneshot::channel();
-        let pending = PendingCompletion {
-            job_id: job_id.to_owned(),
-            worker: worker.map(str::to_owned),
-            variables,
-            reply,
-        };
-        let stopped = || Error::Internal("the completion writer has stopped".into());
-        self.inner
-            .completions
-            .send(pending)
-            .await
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        hand_over(&self.inner.completions, "completion writer", |reply| {
+            PendingCompletion {
+                job_id: job_id.to_owned(),
+                worker: worker.map(str::to_owned),
+                variables,
+                reply,
+            }
+        })
+        .await
     }
 
     /// Completes one job in a transaction of its own.
@@ -1364,14 +1348,7 @@ async fn write_starts(
     job_wakers: Arc<JobWakers>,
     timers_created: Arc<Notify>,
 ) {
-    while let Some(first) = pending.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_START_BATCH {
-            match pending.try_recv() {
-                Ok(p) => batch.push(p),
-                Err(_) => break,
-            }
-        }
+    while let Some(batch) = next_batch(&mut pending, MAX_START_BATCH).await {
         let results: Vec<Result<(), Error>> = match write_batch(&store, &batch).await {
             Ok(committed) => {
                 wake(&job_wakers, &timers_created, &committed);
@@ -1394,6 +1371,31 @@ async fn write_starts(
             let _ = p.reply.send(result.map(|()| p.outcome.instance));
         }
     }
+}
+
+/// Hands `make(reply)` to a batching task (`who`) and waits for its answer.
+async fn hand_over<T, R>(
+    queue: &mpsc::Sender<T>,
+    who: &str,
+    make: impl FnOnce(oneshot::Sender<Result<R, Error>>) -> T,
+) -> Result<R, Error> {
+    let (reply, answer) = oneshot::channel();
+    let stopped = || Error::Internal(format!("the {who} has stopped"));
+    queue.send(make(reply)).await.map_err(|_| stopped())?;
+    answer.await.map_err(|_| stopped())?
+}
+
+/// The next batch for a batching task: waits for one item, then takes whatever else is
+/// already queued, up to `max`. `None` once every sender is gone.
+async fn next_batch<T>(queue: &mut mpsc::Receiver<T>, max: usize) -> Option<Vec<T>> {
+    let mut batch = vec![queue.recv().await?];
+    while batch.len() < max {
+        match queue.try_recv() {
+            Ok(item) => batch.push(item),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
 }
 
 /// Wakes this node's workers and timer service for what a commit made ready.

@@ -88,15 +88,7 @@ pub struct Claim<'a> {
 impl Store {
     /// Claims up to `max` due jobs, leasing them to `owner`, in one statement.
     pub async fn claim_jobs(&self, c: &Claim<'_>) -> Result<Vec<JobRecord>, Error> {
-        let rows = sqlx::query(AssertSqlSafe(self.claim_sql(false)))
-            .bind(c.owner)
-            .bind(c.now + c.lease_ms)
-            .bind(c.now)
-            .bind(c.kind)
-            .bind(c.job_type)
-            .bind(c.max)
-            .fetch_all(&self.claims)
-            .await?;
+        let rows = self.claim_rows(c, false).await?;
         let mut jobs = rows.iter().map(decode_job).collect::<Result<Vec<_>, _>>()?;
         jobs.sort_by(|a, b| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
         Ok(jobs)
@@ -120,15 +112,7 @@ impl Store {
             }
             return Ok(out);
         }
-        let rows = sqlx::query(AssertSqlSafe(self.claim_sql(true)))
-            .bind(c.owner)
-            .bind(c.now + c.lease_ms)
-            .bind(c.now)
-            .bind(c.kind)
-            .bind(c.job_type)
-            .bind(c.max)
-            .fetch_all(&self.claims)
-            .await?;
+        let rows = self.claim_rows(c, true).await?;
         let mut out = rows
             .iter()
             .map(|r| {
@@ -204,6 +188,18 @@ impl Store {
             .collect::<Result<Vec<_>, Error>>()?;
         out.sort_by(|(a, _), (b, _)| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
         Ok(out)
+    }
+
+    async fn claim_rows(&self, c: &Claim<'_>, with_variables: bool) -> Result<Vec<AnyRow>, Error> {
+        Ok(sqlx::query(AssertSqlSafe(self.claim_sql(with_variables)))
+            .bind(c.owner)
+            .bind(c.now + c.lease_ms)
+            .bind(c.now)
+            .bind(c.kind)
+            .bind(c.job_type)
+            .bind(c.max)
+            .fetch_all(&self.claims)
+            .await?)
     }
 
     fn claim_sql(&self, with_variables: bool) -> String {

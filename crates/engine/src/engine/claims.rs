@@ -27,14 +27,7 @@ pub(super) struct PendingClaim {
 
 /// The claimer: runs until the engine is gone (it holds the engine only while claiming).
 pub(super) async fn claim_together(engine: Weak<Inner>, mut pending: mpsc::Receiver<PendingClaim>) {
-    while let Some(first) = pending.recv().await {
-        let mut waiting = vec![first];
-        while waiting.len() < MAX_BATCH {
-            match pending.try_recv() {
-                Ok(p) => waiting.push(p),
-                Err(_) => break,
-            }
-        }
+    while let Some(waiting) = super::next_batch(&mut pending, MAX_BATCH).await {
         let Some(inner) = engine.upgrade() else {
             return;
         };

@@ -32,14 +32,7 @@ pub(super) async fn write_completions(
     engine: Weak<Inner>,
     mut pending: mpsc::Receiver<PendingCompletion>,
 ) {
-    while let Some(first) = pending.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match pending.try_recv() {
-                Ok(p) => batch.push(p),
-                Err(_) => break,
-            }
-        }
+    while let Some(batch) = super::next_batch(&mut pending, MAX_BATCH).await {
         let Some(inner) = engine.upgrade() else {
             return;
         };
