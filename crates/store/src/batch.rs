@@ -4,9 +4,12 @@
 //! (`WITH w0 AS (… RETURNING 1), w1 AS (…) SELECT …`): one round trip instead of one per
 //! table. The CTEs run on one snapshot and cannot see each other's rows, so a batch may only
 //! hold statements whose rows do not overlap (callers guarantee it, see [`crate::Tx::apply`]).
+//! Row-count expectations are checked inside that statement, which fails as a whole when one
+//! is not met: a batch is atomic even outside a transaction ([`Batch::run_alone`]).
 //! On SQLite, in process, the statements simply run in order.
 
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AnyConnection;
+use sqlx::AssertSqlSafe;
 
 use crate::{Backend, Error, Tx};
 
@@ -92,6 +95,21 @@ impl Batch {
         });
     }
 
+    /// Whether it holds nothing.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    /// Runs the batch on PostgreSQL as one autocommit statement: all of it or, on a failed
+    /// expectation (`Conflict`) or any other error, none of it.
+    pub(crate) async fn run_alone(self, conn: &mut AnyConnection) -> Result<(), Error> {
+        let args: usize = self.statements.iter().map(|s| s.args.len()).sum();
+        if args > MAX_ARGS {
+            return Err(Error::Conflict("too many writes for one statement".into()));
+        }
+        run_combined(conn, self.statements).await
+    }
+
     /// Runs the batch in `tx`.
     pub(crate) async fn run(self, tx: &mut Tx) -> Result<(), Error> {
         if self.statements.is_empty() {
@@ -110,14 +128,14 @@ impl Batch {
         let mut args = 0;
         for s in self.statements {
             if !group.is_empty() && args + s.args.len() > MAX_ARGS {
-                run_combined(tx, std::mem::take(&mut group)).await?;
+                run_combined(&mut tx.inner, std::mem::take(&mut group)).await?;
                 args = 0;
             }
             args += s.args.len();
             group.push(s);
         }
         if !group.is_empty() {
-            run_combined(tx, group).await?;
+            run_combined(&mut tx.inner, group).await?;
         }
         Ok(())
     }
@@ -144,20 +162,36 @@ fn check(expect: Option<(u64, String)>, affected: u64) -> Result<(), Error> {
 }
 
 /// One PostgreSQL statement for the whole group (see the module docs).
-async fn run_combined(tx: &mut Tx, group: Vec<Statement>) -> Result<(), Error> {
+async fn run_combined(conn: &mut AnyConnection, group: Vec<Statement>) -> Result<(), Error> {
     let (sql, args, expects) = combine(group);
-    let row = bind(sqlx::query(AssertSqlSafe(sql)), args)
-        .fetch_one(&mut *tx.inner)
-        .await?;
-    for (i, expect) in expects.into_iter().flatten().enumerate() {
-        let n: i64 = row.try_get(i)?;
-        check(Some(expect), u64::try_from(n).unwrap_or_default())?;
+    match bind(sqlx::query(AssertSqlSafe(sql)), args)
+        .execute(conn)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) => Err(failed_expectation(&e, expects).unwrap_or(Error::Database(e))),
     }
-    Ok(())
+}
+
+/// Marks the value a failed expectation casts to an integer (see [`combine`]).
+const FAILED: &str = "flode-expectation";
+
+/// The conflict a combined statement reported by failing one of its checks.
+fn failed_expectation(e: &sqlx::Error, expects: Vec<Option<(u64, String)>>) -> Option<Error> {
+    let sqlx::Error::Database(db) = e else {
+        return None;
+    };
+    let rest = &db.message()[db.message().find(FAILED)? + FAILED.len()..];
+    let index: usize = rest.split_whitespace().next()?.parse().ok()?;
+    let (_, message) = expects.into_iter().nth(index)??;
+    Some(Error::Conflict(message))
 }
 
 type Combined = (String, Vec<Arg>, Vec<Option<(u64, String)>>);
 
+/// The combined statement. Each expectation is a column that casts text to an integer when
+/// the count is wrong, which fails the statement and with it every CTE. The text includes
+/// the count so that the planner cannot fold the cast into a constant (and fail always).
 fn combine(group: Vec<Statement>) -> Combined {
     let mut sql = String::from("WITH ");
     let mut args = Vec::new();
@@ -170,9 +204,12 @@ fn combine(group: Vec<Statement>) -> Combined {
         sql.push_str(&format!("w{i} AS ("));
         sql.push_str(&renumber(&s.sql, args.len()));
         sql.push_str(" RETURNING 1)");
-        // Every data-modifying CTE runs whether read or not: only checked ones are counted.
-        if s.expect.is_some() {
-            select.push(format!("(SELECT COUNT(*) FROM w{i}) AS n{i}"));
+        // Every data-modifying CTE runs whether read or not.
+        if let Some((rows, _)) = &s.expect {
+            select.push(format!(
+                "CASE WHEN (SELECT COUNT(*) FROM w{i}) = {rows} THEN 0 \
+                 ELSE ('{FAILED} {i} ' || (SELECT COUNT(*) FROM w{i}))::int END AS n{i}"
+            ));
         }
         args.extend(s.args);
         expects.push(s.expect);
@@ -239,7 +276,8 @@ mod tests {
             sql,
             "WITH w0 AS (UPDATE t SET a = $1 WHERE id = $2 RETURNING 1), \
              w1 AS (DELETE FROM u WHERE id = $3 RETURNING 1) \
-             SELECT (SELECT COUNT(*) FROM w0) AS n0"
+             SELECT CASE WHEN (SELECT COUNT(*) FROM w0) = 1 THEN 0 \
+             ELSE ('flode-expectation 0 ' || (SELECT COUNT(*) FROM w0))::int END AS n0"
         );
         assert_eq!(args.len(), 3);
         assert!(expects[0].is_some() && expects[1].is_none());

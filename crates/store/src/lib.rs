@@ -13,6 +13,7 @@ mod queries;
 mod records;
 mod sql;
 mod tx;
+mod unlocked;
 
 pub use error::Error;
 pub use jobs::Claim;

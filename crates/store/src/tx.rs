@@ -49,42 +49,14 @@ impl Tx {
         }
     }
 
-    /// Commits, then tells the other nodes (PostgreSQL NOTIFY) about the jobs it made ready
-    /// and whether it deployed something; returns the same for this node. The notifications
-    /// go out after the caller has its answer: a missed one only delays a worker until its
-    /// next poll.
+    /// Commits, then tells the other nodes what it made ready and whether it deployed
+    /// something (see [`announce`]); returns the same for this node.
     pub async fn commit(self) -> Result<Committed, Error> {
         self.inner.commit().await?;
-        let committed = self.committed;
-        if self.backend == Backend::Postgres && committed.announces() {
-            let mut notes: Vec<(&'static str, String)> = committed
-                .jobs
-                .iter()
-                .map(|(job_type, n)| {
-                    (
-                        crate::JOBS_CHANNEL,
-                        format!("{} {n} {job_type}", self.origin),
-                    )
-                })
-                .collect();
-            if committed.deployed {
-                notes.push((crate::DEPLOYMENTS_CHANNEL, self.origin.to_string()));
-            }
-            let pool = self.pool;
-            tokio::spawn(async move {
-                for (channel, payload) in notes {
-                    if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-                        .bind(channel)
-                        .bind(payload)
-                        .execute(&pool)
-                        .await
-                    {
-                        tracing::warn!(error = %e, channel, "notification failed");
-                    }
-                }
-            });
+        if self.backend == Backend::Postgres {
+            announce(&self.pool, &self.origin, &self.committed);
         }
-        Ok(committed)
+        Ok(self.committed)
     }
 
     /// The backend this transaction runs on.
@@ -204,24 +176,7 @@ impl Tx {
             let snapshots = self.load_instances(&ids).await?;
             return Ok((done, snapshots));
         }
-        let pairs = select_rows(&["job_id", "job_owner"], jobs.len(), 1);
-        let returning = crate::jobs::qualified_job_columns();
-        // Each job's instance is locked in a LATERAL sub-select; `seen_revision` works as in
-        // `load_instances`. Two jobs of one instance lock it twice, which is harmless.
-        let sql = format!(
-            "WITH done AS (UPDATE jobs SET state = 'completed', lease_until = NULL, updated_at = $1 \
-                           FROM ({pairs}) AS c \
-                           WHERE jobs.id = c.job_id AND jobs.state = 'active' AND (c.job_owner = '' OR jobs.lease_owner = c.job_owner) \
-                           RETURNING {returning}) \
-             SELECT done.*, s.* FROM done LEFT JOIN LATERAL ( \
-               SELECT json_build_array({INSTANCE_COLUMNS_I})::text AS instance_row, \
-                 (SELECT r.revision FROM instances r WHERE r.id = i.id) AS seen_revision, \
-                 (SELECT json_agg(json_build_array(t.key, t.parent, t.node_id, t.state, t.data))::text FROM tokens t WHERE t.instance_id = i.id) AS tokens, \
-                 (SELECT json_agg(json_build_array(v.scope, v.name, v.value))::text FROM variables v WHERE v.instance_id = i.id) AS vars, \
-                 (SELECT json_agg(json_build_array(b.id, b.token, b.node_id, b.kind, b.name, b.correlation_key, b.created_at))::text FROM subscriptions b WHERE b.instance_id = i.id) AS subs \
-               FROM instances i WHERE i.id = done.instance_id FOR UPDATE OF i) AS s ON true"
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
+        let mut q = sqlx::query(AssertSqlSafe(jobs_loading_sql(jobs.len(), true))).bind(now);
         for (id, owner) in jobs {
             q = q.bind(*id).bind(owner.unwrap_or(""));
         }
@@ -230,10 +185,9 @@ impl Tx {
         let mut snapshots: Vec<InstanceSnapshot> = Vec::new();
         for row in rows {
             done.push(crate::jobs::decode_job(&row)?);
-            let Some(text) = row.try_get::<Option<String>, _>("instance_row")? else {
+            let Some(instance) = loaded_instance(&row)? else {
                 continue;
             };
-            let instance = decode_instance_array(&text)?;
             if snapshots.iter().any(|s| s.instance.id == instance.id) {
                 continue;
             }
@@ -250,22 +204,10 @@ impl Tx {
         instance: InstanceRecord,
         row: &AnyRow,
     ) -> Result<InstanceSnapshot, Error> {
-        if row.try_get::<Option<i64>, _>("seen_revision")? != Some(instance.revision) {
-            return self.load_rows(instance).await;
+        match decode_snapshot(instance, row)? {
+            Ok(snapshot) => Ok(snapshot),
+            Err(instance) => self.load_rows(instance).await,
         }
-        let tokens: Option<String> = row.try_get("tokens")?;
-        let vars: Option<String> = row.try_get("vars")?;
-        let subs: Option<String> = row.try_get("subs")?;
-        let mut tokens = decode_token_array(tokens.as_deref())?;
-        tokens.sort_by_key(|t| t.key);
-        let mut subscriptions = decode_subscription_array(&instance.id, subs.as_deref())?;
-        subscriptions.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-        Ok(InstanceSnapshot {
-            instance,
-            tokens,
-            variables: decode_variable_array(vars.as_deref())?,
-            subscriptions,
-        })
     }
 
     /// The rest of a locked instance's state, one table at a time.
@@ -318,64 +260,7 @@ impl Tx {
         &mut self,
         runs: &[(&InstanceRecord, &InstanceWrite)],
     ) -> Result<(), Error> {
-        let mut batch = Batch::default();
-        let mut first = Batch::default();
-        for chunk in runs.chunks(CHUNK) {
-            let mut args = Vec::with_capacity(chunk.len() * 5);
-            for (i, _) in chunk {
-                args.extend([
-                    (&i.id).into(),
-                    i.state.as_str().into(),
-                    i.next_token.into(),
-                    i.revision.into(),
-                    i.ended_at.into(),
-                ]);
-            }
-            let rows = select_rows(
-                &["u_id", "u_state", "u_next", "u_rev", "u_ended"],
-                chunk.len(),
-                0,
-            );
-            batch.push_expecting(
-                format!(
-                    "UPDATE instances SET state = c.u_state, next_token = c.u_next, revision = c.u_rev, ended_at = c.u_ended \
-                     FROM ({rows}) AS c WHERE instances.id = c.u_id AND instances.revision = c.u_rev - 1"
-                ),
-                args,
-                chunk.len() as u64,
-                "an instance changed concurrently".into(),
-            );
-        }
-        let mut tokens_delete: Vec<(&str, &[i64])> = Vec::new();
-        let (mut tokens, mut vars, mut history, mut ended) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (i, write) in runs {
-            let id = i.id.as_str();
-            if !write.scopes_delete.is_empty() && !write.variables_upsert.is_empty() {
-                // A scope's variables may be deleted and written again in one run: the
-                // delete must land first, so it cannot share a statement with the upsert.
-                delete_scopes(&mut first, id, &write.scopes_delete);
-            } else {
-                delete_scopes(&mut batch, id, &write.scopes_delete);
-            }
-            if !write.tokens_delete.is_empty() {
-                tokens_delete.push((id, &write.tokens_delete));
-            }
-            tokens.extend(write.tokens_upsert.iter().map(|t| (id, t)));
-            vars.extend(write.variables_upsert.iter().map(|v| (id, v)));
-            history.extend(write.history_insert.iter().map(|h| (id, h)));
-            ended.extend(write.history_end.iter().map(|h| (id, h)));
-        }
-        // Rows deleted or ended here existed before these runs; rows inserted are new: no
-        // two statements touch the same row.
-        delete_tokens(&mut batch, &tokens_delete);
-        upsert_tokens(&mut batch, &tokens);
-        upsert_variables(&mut batch, &vars);
-        insert_history(&mut batch, &history);
-        end_history(&mut batch, &ended);
-        for (i, write) in runs {
-            self.tasks_and_jobs(&mut batch, &i.id, write);
-        }
+        let (first, batch) = write_runs(&mut self.committed, runs);
         first.run(self).await?;
         batch.run(self).await
     }
@@ -439,88 +324,9 @@ impl Tx {
             .collect();
         upsert_tokens(&mut batch, &tokens);
         for (i, w) in new {
-            self.tasks_and_jobs(&mut batch, &i.id, w);
+            tasks_and_jobs(&mut self.committed, &mut batch, &i.id, w);
         }
         batch.run(self).await
-    }
-
-    fn tasks_and_jobs(&mut self, batch: &mut Batch, instance_id: &str, w: &InstanceWrite) {
-        for t in &w.user_tasks_insert {
-            batch.push(
-                "INSERT INTO user_tasks (id, instance_id, token, node_id, name, assignee, candidate_groups, form_key, due_at, state, created_at, ended_at, completed_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                vec![
-                    (&t.id).into(),
-                    (&t.instance_id).into(),
-                    t.token.into(),
-                    (&t.node_id).into(),
-                    (&t.name).into(),
-                    (&t.assignee).into(),
-                    (&t.candidate_groups).into(),
-                    (&t.form_key).into(),
-                    t.due_at.into(),
-                    (&t.state).into(),
-                    t.created_at.into(),
-                    t.ended_at.into(),
-                    (&t.completed_by).into(),
-                ],
-            );
-        }
-        let now = w
-            .history_end
-            .iter()
-            .chain(&w.history_insert)
-            .filter_map(|h| h.ended_at)
-            .max()
-            .unwrap_or_default();
-        for (token, state, by) in &w.user_tasks_end {
-            batch.push(
-                "UPDATE user_tasks SET state = $1, completed_by = $2, ended_at = $3 WHERE instance_id = $4 AND token = $5 AND state = 'created'",
-                vec![state.into(), by.into(), now.into(), instance_id.into(), (*token).into()],
-            );
-        }
-        for token in &w.jobs_cancel {
-            batch.push(
-                "UPDATE jobs SET state = 'canceled', lease_owner = NULL, lease_until = NULL, updated_at = $1 \
-                 WHERE instance_id = $2 AND token = $3 AND state IN ('ready', 'active', 'failed')",
-                vec![now.into(), instance_id.into(), (*token).into()],
-            );
-        }
-        for j in &w.jobs_insert {
-            self.committed.made_ready(j);
-            batch.push(INSERT_JOB, job_args(j));
-        }
-        for token in &w.subscriptions_delete {
-            batch.push(
-                "DELETE FROM subscriptions WHERE instance_id = $1 AND token = $2",
-                vec![instance_id.into(), (*token).into()],
-            );
-        }
-        for s in &w.subscriptions_insert {
-            batch.push(
-                "INSERT INTO subscriptions (id, instance_id, token, node_id, kind, name, correlation_key, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                vec![
-                    (&s.id).into(),
-                    (&s.instance_id).into(),
-                    s.token.into(),
-                    (&s.node_id).into(),
-                    (&s.kind).into(),
-                    (&s.name).into(),
-                    (&s.correlation_key).into(),
-                    s.created_at.into(),
-                ],
-            );
-        }
-        for token in &w.incidents_resolve {
-            batch.push(
-                "UPDATE incidents SET state = 'resolved', resolved_at = $1 WHERE instance_id = $2 AND token = $3 AND state = 'open'",
-                vec![now.into(), instance_id.into(), (*token).into()],
-            );
-        }
-        for i in &w.incidents_insert {
-            batch.push(INSERT_INCIDENT, incident_args(i));
-        }
     }
 
     /// Raises an incident.
@@ -633,6 +439,102 @@ where
         })
     })
     .collect()
+}
+
+/// Tells the other nodes (PostgreSQL NOTIFY) what a commit made ready and whether it
+/// deployed something. The notifications go out after the caller has its answer: a missed
+/// one only delays a worker until its next poll.
+pub(crate) fn announce(pool: &sqlx::AnyPool, origin: &str, committed: &Committed) {
+    if !committed.announces() {
+        return;
+    }
+    let mut notes: Vec<(&'static str, String)> = committed
+        .jobs
+        .iter()
+        .map(|(job_type, n)| (crate::JOBS_CHANNEL, format!("{origin} {n} {job_type}")))
+        .collect();
+    if committed.deployed {
+        notes.push((crate::DEPLOYMENTS_CHANNEL, origin.to_owned()));
+    }
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        for (channel, payload) in notes {
+            if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(payload)
+                .execute(&pool)
+                .await
+            {
+                tracing::warn!(error = %e, channel, "notification failed");
+            }
+        }
+    });
+}
+
+/// The statement behind [`Tx::complete_jobs_loading`] (`complete`: `$1` is the time, the
+/// jobs are completed and their instances locked) and
+/// [`crate::Store::read_jobs_loading`] (neither): `jobs` `(id, owner)` pairs follow.
+pub(crate) fn jobs_loading_sql(jobs: usize, complete: bool) -> String {
+    let pairs = select_rows(&["job_id", "job_owner"], jobs, usize::from(complete));
+    let returning = crate::jobs::qualified_job_columns();
+    let matching = "jobs.id = c.job_id AND jobs.state = 'active' AND (c.job_owner = '' OR jobs.lease_owner = c.job_owner)";
+    let (done, lock) = if complete {
+        (
+            format!(
+                "UPDATE jobs SET state = 'completed', lease_until = NULL, updated_at = $1 \
+                 FROM ({pairs}) AS c WHERE {matching} RETURNING {returning}"
+            ),
+            "FOR UPDATE OF i",
+        )
+    } else {
+        (
+            format!("SELECT {returning} FROM jobs JOIN ({pairs}) AS c ON {matching}"),
+            "",
+        )
+    };
+    // Each job's instance is read in a LATERAL sub-select; `seen_revision` works as in
+    // `Tx::load_instances`. Two jobs of one instance lock it twice, which is harmless.
+    format!(
+        "WITH done AS ({done}) \
+         SELECT done.*, s.* FROM done LEFT JOIN LATERAL ( \
+           SELECT json_build_array({INSTANCE_COLUMNS_I})::text AS instance_row, \
+             (SELECT r.revision FROM instances r WHERE r.id = i.id) AS seen_revision, \
+             (SELECT json_agg(json_build_array(t.key, t.parent, t.node_id, t.state, t.data))::text FROM tokens t WHERE t.instance_id = i.id) AS tokens, \
+             (SELECT json_agg(json_build_array(v.scope, v.name, v.value))::text FROM variables v WHERE v.instance_id = i.id) AS vars, \
+             (SELECT json_agg(json_build_array(b.id, b.token, b.node_id, b.kind, b.name, b.correlation_key, b.created_at))::text FROM subscriptions b WHERE b.instance_id = i.id) AS subs \
+           FROM instances i WHERE i.id = done.instance_id {lock}) AS s ON true"
+    )
+}
+
+/// The instance row of a loading statement's answer, if the job has one.
+pub(crate) fn loaded_instance(row: &AnyRow) -> Result<Option<InstanceRecord>, Error> {
+    row.try_get::<Option<String>, _>("instance_row")?
+        .map(|text| decode_instance_array(&text))
+        .transpose()
+}
+
+/// An instance's snapshot from the JSON columns of a loading statement; the instance back
+/// when they were read in an older snapshot than the row (see `Tx::load_instances`).
+pub(crate) fn decode_snapshot(
+    instance: InstanceRecord,
+    row: &AnyRow,
+) -> Result<Result<InstanceSnapshot, InstanceRecord>, Error> {
+    if row.try_get::<Option<i64>, _>("seen_revision")? != Some(instance.revision) {
+        return Ok(Err(instance));
+    }
+    let tokens: Option<String> = row.try_get("tokens")?;
+    let vars: Option<String> = row.try_get("vars")?;
+    let subs: Option<String> = row.try_get("subs")?;
+    let mut tokens = decode_token_array(tokens.as_deref())?;
+    tokens.sort_by_key(|t| t.key);
+    let mut subscriptions = decode_subscription_array(&instance.id, subs.as_deref())?;
+    subscriptions.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    Ok(Ok(InstanceSnapshot {
+        instance,
+        tokens,
+        variables: decode_variable_array(vars.as_deref())?,
+        subscriptions,
+    }))
 }
 
 /// Rows aggregated as a JSON array of arrays; `None` (SQL NULL) is no rows. Text columns
@@ -871,6 +773,159 @@ fn incident_args(i: &IncidentRecord) -> Vec<Arg> {
         i.created_at.into(),
         i.resolved_at.into(),
     ]
+}
+
+/// The statements that persist runs of stored instances (see [`Tx::apply`]): those that
+/// must land before the rest (often none), and the rest, one statement per table. The
+/// instances' revision checks come first.
+pub(crate) fn write_runs(
+    committed: &mut Committed,
+    runs: &[(&InstanceRecord, &InstanceWrite)],
+) -> (Batch, Batch) {
+    let mut batch = Batch::default();
+    let mut first = Batch::default();
+    for chunk in runs.chunks(CHUNK) {
+        let mut args = Vec::with_capacity(chunk.len() * 5);
+        for (i, _) in chunk {
+            args.extend([
+                (&i.id).into(),
+                i.state.as_str().into(),
+                i.next_token.into(),
+                i.revision.into(),
+                i.ended_at.into(),
+            ]);
+        }
+        let rows = select_rows(
+            &["u_id", "u_state", "u_next", "u_rev", "u_ended"],
+            chunk.len(),
+            0,
+        );
+        batch.push_expecting(
+                format!(
+                    "UPDATE instances SET state = c.u_state, next_token = c.u_next, revision = c.u_rev, ended_at = c.u_ended \
+                     FROM ({rows}) AS c WHERE instances.id = c.u_id AND instances.revision = c.u_rev - 1"
+                ),
+                args,
+                chunk.len() as u64,
+                "an instance changed concurrently".into(),
+            );
+    }
+    let mut tokens_delete: Vec<(&str, &[i64])> = Vec::new();
+    let (mut tokens, mut vars, mut history, mut ended) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, write) in runs {
+        let id = i.id.as_str();
+        if !write.scopes_delete.is_empty() && !write.variables_upsert.is_empty() {
+            // A scope's variables may be deleted and written again in one run: the
+            // delete must land first, so it cannot share a statement with the upsert.
+            delete_scopes(&mut first, id, &write.scopes_delete);
+        } else {
+            delete_scopes(&mut batch, id, &write.scopes_delete);
+        }
+        if !write.tokens_delete.is_empty() {
+            tokens_delete.push((id, &write.tokens_delete));
+        }
+        tokens.extend(write.tokens_upsert.iter().map(|t| (id, t)));
+        vars.extend(write.variables_upsert.iter().map(|v| (id, v)));
+        history.extend(write.history_insert.iter().map(|h| (id, h)));
+        ended.extend(write.history_end.iter().map(|h| (id, h)));
+    }
+    // Rows deleted or ended here existed before these runs; rows inserted are new: no
+    // two statements touch the same row.
+    delete_tokens(&mut batch, &tokens_delete);
+    upsert_tokens(&mut batch, &tokens);
+    upsert_variables(&mut batch, &vars);
+    insert_history(&mut batch, &history);
+    end_history(&mut batch, &ended);
+    for (i, write) in runs {
+        tasks_and_jobs(committed, &mut batch, &i.id, write);
+    }
+    (first, batch)
+}
+
+/// The user tasks, jobs, subscriptions and incidents a run created or ended.
+fn tasks_and_jobs(
+    committed: &mut Committed,
+    batch: &mut Batch,
+    instance_id: &str,
+    w: &InstanceWrite,
+) {
+    for t in &w.user_tasks_insert {
+        batch.push(
+            "INSERT INTO user_tasks (id, instance_id, token, node_id, name, assignee, candidate_groups, form_key, due_at, state, created_at, ended_at, completed_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            vec![
+                (&t.id).into(),
+                (&t.instance_id).into(),
+                t.token.into(),
+                (&t.node_id).into(),
+                (&t.name).into(),
+                (&t.assignee).into(),
+                (&t.candidate_groups).into(),
+                (&t.form_key).into(),
+                t.due_at.into(),
+                (&t.state).into(),
+                t.created_at.into(),
+                t.ended_at.into(),
+                (&t.completed_by).into(),
+            ],
+        );
+    }
+    let now = w
+        .history_end
+        .iter()
+        .chain(&w.history_insert)
+        .filter_map(|h| h.ended_at)
+        .max()
+        .unwrap_or_default();
+    for (token, state, by) in &w.user_tasks_end {
+        batch.push(
+            "UPDATE user_tasks SET state = $1, completed_by = $2, ended_at = $3 WHERE instance_id = $4 AND token = $5 AND state = 'created'",
+            vec![state.into(), by.into(), now.into(), instance_id.into(), (*token).into()],
+        );
+    }
+    for token in &w.jobs_cancel {
+        batch.push(
+            "UPDATE jobs SET state = 'canceled', lease_owner = NULL, lease_until = NULL, updated_at = $1 \
+             WHERE instance_id = $2 AND token = $3 AND state IN ('ready', 'active', 'failed')",
+            vec![now.into(), instance_id.into(), (*token).into()],
+        );
+    }
+    for j in &w.jobs_insert {
+        committed.made_ready(j);
+        batch.push(INSERT_JOB, job_args(j));
+    }
+    for token in &w.subscriptions_delete {
+        batch.push(
+            "DELETE FROM subscriptions WHERE instance_id = $1 AND token = $2",
+            vec![instance_id.into(), (*token).into()],
+        );
+    }
+    for s in &w.subscriptions_insert {
+        batch.push(
+            "INSERT INTO subscriptions (id, instance_id, token, node_id, kind, name, correlation_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            vec![
+                (&s.id).into(),
+                (&s.instance_id).into(),
+                s.token.into(),
+                (&s.node_id).into(),
+                (&s.kind).into(),
+                (&s.name).into(),
+                (&s.correlation_key).into(),
+                s.created_at.into(),
+            ],
+        );
+    }
+    for token in &w.incidents_resolve {
+        batch.push(
+            "UPDATE incidents SET state = 'resolved', resolved_at = $1 WHERE instance_id = $2 AND token = $3 AND state = 'open'",
+            vec![now.into(), instance_id.into(), (*token).into()],
+        );
+    }
+    for i in &w.incidents_insert {
+        batch.push(INSERT_INCIDENT, incident_args(i));
+    }
 }
 
 fn delete_scopes(batch: &mut Batch, instance_id: &str, scopes: &[i64]) {

@@ -1,14 +1,20 @@
-//! Group commit of job completions: completions that arrive while a transaction is being
-//! written wait, and are then written together — one statement completes their jobs, one
-//! loads and locks their instances, one writes what the runs changed, one commit. With
-//! one completion waiting it is a plain transaction, so an idle engine adds no latency.
-//! If anything in a batch fails, each completion is retried alone, so one bad completion
-//! cannot fail the others and each caller gets its own answer.
+//! Group commit of job completions: completions that arrive while a batch is being written
+//! wait, and are then written together. On PostgreSQL a batch is first tried without a
+//! transaction: one statement reads the jobs and instances, the runs happen in memory, and
+//! one autocommit statement writes everything, checking that nothing changed meanwhile
+//! (`flode_store::Store::complete_jobs_applying`). Runs with effects on other instances,
+//! and batches that conflict, go through a transaction instead: one statement completes the
+//! jobs and loads and locks their instances, one writes, then COMMIT. With one completion
+//! waiting a batch is a batch of one, so an idle engine adds no latency. If a batch still
+//! fails, each completion is retried alone, so one bad completion cannot fail the others
+//! and each caller gets its own answer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Weak;
 
-use flode_store::{InstanceRecord, InstanceState, InstanceWrite, JobRecord};
+use flode_store::{
+    Backend, InstanceRecord, InstanceSnapshot, InstanceState, InstanceWrite, JobRecord,
+};
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
@@ -37,12 +43,14 @@ pub(super) async fn write_completions(
             return;
         };
         let engine = Engine { inner };
-        let together = if batch.len() > 1 {
-            engine.complete_together(&batch).await
-        } else {
-            Err(Error::Internal("alone".into()))
-        };
-        let results = match together {
+        let mut written = Err(Error::Internal("not tried".into()));
+        if engine.store().backend() == Backend::Postgres {
+            written = engine.complete_unlocked(&batch).await;
+        }
+        if written.is_err() && batch.len() > 1 {
+            written = engine.complete_together(&batch).await;
+        }
+        let results = match written {
             Ok(()) => batch.iter().map(|_| Ok(())).collect(),
             Err(_) => {
                 let mut each = Vec::with_capacity(batch.len());
@@ -64,22 +72,63 @@ pub(super) async fn write_completions(
 }
 
 impl Engine {
+    /// Completes a batch without a transaction of its own (see the module docs); any
+    /// failure leaves nothing written.
+    async fn complete_unlocked(&self, batch: &[PendingCompletion]) -> Result<(), Error> {
+        let now = self.now();
+        let items = items(batch);
+        let (jobs, snapshots) = self.store().read_jobs_loading(&items).await?;
+        let outcomes = self.run_batch(batch, &jobs, snapshots, now).await?;
+        if outcomes.iter().any(|o| !o.effects.is_empty()) {
+            return Err(Error::Conflict("effects need a transaction".into()));
+        }
+        let runs: Vec<(&InstanceRecord, &InstanceWrite)> =
+            outcomes.iter().map(|o| (&o.instance, &o.write)).collect();
+        let committed = self
+            .store()
+            .complete_jobs_applying(&items, now, &runs)
+            .await?;
+        super::wake(
+            &self.inner.job_wakers,
+            &self.inner.timers_created,
+            &committed,
+        );
+        Ok(())
+    }
+
     /// Completes a batch in one transaction; any failure fails the whole batch (nothing is
     /// committed) and the caller retries each completion alone.
     async fn complete_together(&self, batch: &[PendingCompletion]) -> Result<(), Error> {
         let now = self.now();
         let mut tx = self.begin().await?;
-        let items: Vec<(&str, Option<&str>)> = batch
-            .iter()
-            .map(|p| (p.job_id.as_str(), p.worker.as_deref()))
-            .collect();
-        let (jobs, snapshots) = tx.complete_jobs_loading(&items, now).await?;
+        let (jobs, snapshots) = tx.complete_jobs_loading(&items(batch), now).await?;
+        let outcomes = self.run_batch(batch, &jobs, snapshots, now).await?;
+        let runs: Vec<(&InstanceRecord, &InstanceWrite)> =
+            outcomes.iter().map(|o| (&o.instance, &o.write)).collect();
+        tx.apply_many(&runs).await?;
+        let effects = outcomes.into_iter().flat_map(|o| o.effects).collect();
+        self.settle(&mut tx, effects).await?;
+        self.commit(tx).await
+    }
+
+    /// Runs the instances of a batch's jobs: every job must be active for its worker and
+    /// every instance active, or the batch is a conflict.
+    async fn run_batch(
+        &self,
+        batch: &[PendingCompletion],
+        jobs: &[JobRecord],
+        snapshots: Vec<InstanceSnapshot>,
+        now: i64,
+    ) -> Result<Vec<Outcome>, Error> {
         if jobs.len() != batch.len() {
             return Err(Error::Conflict("a job of the batch was not active".into()));
         }
         let jobs: HashMap<&str, &JobRecord> = jobs.iter().map(|j| (j.id.as_str(), j)).collect();
-        let instances = jobs.values().filter_map(|j| j.instance_id.as_deref());
-        if snapshots.len() != instances.collect::<std::collections::HashSet<_>>().len() {
+        let instances: HashSet<&str> = jobs
+            .values()
+            .filter_map(|j| j.instance_id.as_deref())
+            .collect();
+        if snapshots.len() != instances.len() {
             return Err(Error::Conflict("an instance of the batch is gone".into()));
         }
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(snapshots.len());
@@ -106,11 +155,14 @@ impl Engine {
             }
             outcomes.push(run.finish());
         }
-        let runs: Vec<(&InstanceRecord, &InstanceWrite)> =
-            outcomes.iter().map(|o| (&o.instance, &o.write)).collect();
-        tx.apply_many(&runs).await?;
-        let effects = outcomes.into_iter().flat_map(|o| o.effects).collect();
-        self.settle(&mut tx, effects).await?;
-        self.commit(tx).await
+        Ok(outcomes)
     }
+}
+
+/// A batch's `(job id, worker)` pairs.
+fn items(batch: &[PendingCompletion]) -> Vec<(&str, Option<&str>)> {
+    batch
+        .iter()
+        .map(|p| (p.job_id.as_str(), p.worker.as_deref()))
+        .collect()
 }

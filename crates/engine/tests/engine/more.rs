@@ -1,7 +1,7 @@
 //! More of the engine scope: call activities, DMN business rule tasks, event-based
 //! gateways, event sub-processes, message start events, timer cycles.
 
-use flode_store::{InstanceFilter, InstanceState, Page};
+use flode_store::{Error as StoreError, InstanceFilter, InstanceState, InstanceWrite, Page};
 use serde_json::json;
 
 use crate::backends::{databases, engine, model, vars};
@@ -486,6 +486,89 @@ async fn concurrent_activations_and_completions_each_take_effect_once() {
             v.iter().filter(|v| v.name.starts_with('r')).count(),
             2,
             "{v:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_completion_written_without_a_transaction_fails_whole_when_its_instance_moved_on() {
+    // Two jobs of one instance, both read before either is written: the second write was
+    // computed from a revision that is gone and must change nothing.
+    let body = r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="fork"/>
+    <bpmn:parallelGateway id="fork"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="fork" targetRef="a"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="fork" targetRef="b"/>
+    <bpmn:serviceTask id="a"><bpmn:extensionElements><zeebe:taskDefinition type="work"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:serviceTask id="b"><bpmn:extensionElements><zeebe:taskDefinition type="work"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="end"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"#;
+    for db in databases().await {
+        let (engine, _) = engine(&db).await;
+        let store = engine.store();
+        if db.name == "sqlite" {
+            let refused = store.read_jobs_loading(&[("any", None)]).await;
+            assert!(
+                matches!(refused, Err(StoreError::Conflict(_))),
+                "{refused:?}"
+            );
+            continue;
+        }
+        engine
+            .deploy("two.bpmn", &model("two", body))
+            .await
+            .expect("deploy");
+        engine
+            .start("two", vars(json!({})), None)
+            .await
+            .expect("start");
+        let jobs = engine
+            .activate_jobs("work", "w", 2, 60_000)
+            .await
+            .expect("activate");
+        let [a, b] = [&jobs[0].job.id, &jobs[1].job.id].map(|id| (id.as_str(), Some("w")));
+        let (read_a, snapshots_a) = store.read_jobs_loading(&[a]).await.expect("read a");
+        let (_, snapshots_b) = store.read_jobs_loading(&[b]).await.expect("read b");
+        assert_eq!(read_a.len(), 1);
+        let instance = &snapshots_a[0].instance;
+        assert_eq!(instance.revision, snapshots_b[0].instance.revision);
+        let mut next = instance.clone();
+        next.revision += 1;
+        let write = InstanceWrite::default();
+
+        // b's write lands; a's, from the same revision, then conflicts as a whole.
+        store
+            .complete_jobs_applying(&[b], engine.now(), &[(&next, &write)])
+            .await
+            .expect("b written");
+        let late = store
+            .complete_jobs_applying(&[a], engine.now(), &[(&next, &write)])
+            .await;
+        assert!(
+            matches!(&late, Err(StoreError::Conflict(m)) if m.contains("instance changed")),
+            "{late:?}"
+        );
+        let mut tx = store.begin().await.expect("begin");
+        assert_eq!(tx.job(a.0).await.expect("job a").state, "active");
+        assert_eq!(tx.job(b.0).await.expect("job b").state, "completed");
+        drop(tx);
+
+        // A job no longer leased to the worker conflicts too, instance write or not.
+        let mut newer = next.clone();
+        newer.revision += 1;
+        let stolen = store
+            .complete_jobs_applying(&[(a.0, Some("other"))], engine.now(), &[(&newer, &write)])
+            .await;
+        assert!(
+            matches!(&stolen, Err(StoreError::Conflict(m)) if m.contains("no longer active")),
+            "{stolen:?}"
+        );
+        let current = store.read_jobs_loading(&[a]).await.expect("read a again");
+        assert_eq!(
+            current.1[0].instance.revision, next.revision,
+            "nothing written"
         );
     }
 }
