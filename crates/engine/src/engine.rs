@@ -1043,9 +1043,8 @@ impl Engine {
         worker: Option<&str>,
         variables: Map<String, Value>,
     ) -> Result<(), Error> {
-        let now = self.now();
         let mut tx = self.begin().await?;
-        let job = tx.complete_job(job_id, worker, now).await?;
+        let job = tx.complete_job(job_id, worker).await?;
         if let (Some(instance), Some(token)) = (&job.instance_id, job.token) {
             let effects = self
                 .run_on(&mut tx, instance, |run| {
@@ -1110,9 +1109,8 @@ impl Engine {
         variables: Map<String, Value>,
     ) -> Result<(), Error> {
         self.check_variables(&variables)?;
-        let now = self.now();
         let mut tx = self.begin().await?;
-        let job = tx.complete_job(job_id, worker, now).await?;
+        let job = tx.complete_job(job_id, worker).await?;
         if let (Some(instance), Some(token)) = (&job.instance_id, job.token) {
             let effects = self
                 .run_on(&mut tx, instance, |run| {
@@ -1233,10 +1231,13 @@ impl Engine {
     async fn fire_timer(&self, job: JobRecord, owner: &str) -> Result<(), Error> {
         let now = self.now();
         let mut tx = self.begin().await?;
-        match tx.complete_job(&job.id, Some(owner), now).await {
+        match tx.complete_job(&job.id, Some(owner)).await {
             Ok(_) => {}
-            // Cancelled meanwhile (its activity completed): nothing to fire.
-            Err(flode_store::Error::Conflict(_)) => return Ok(()),
+            // Cancelled meanwhile (its activity completed), or fired by another node:
+            // nothing to fire.
+            Err(flode_store::Error::Conflict(_) | flode_store::Error::NotFound { .. }) => {
+                return Ok(());
+            }
             Err(e) => return Err(e.into()),
         }
         let node_id = job.node_id.clone().unwrap_or_default();

@@ -21,6 +21,37 @@ pub(crate) fn qualified_job_columns() -> String {
         .join(", ")
 }
 
+/// The statement that completes the active jobs among `(id, owner)` pairs bound from
+/// `$offset+1` (an empty owner accepts any lease holder), without RETURNING. Completing a
+/// job deletes it: `jobs` holds the work to do, and what was done stays in the activity
+/// history (graphile-worker and Zeebe drop finished jobs too). A delete also adds no index
+/// entries, where an update to a `completed` state added one to every index of the table.
+pub(crate) fn complete_jobs_sql(backend: Backend, pairs: usize, offset: usize) -> String {
+    let rows = crate::sql::select_rows(&["job_id", "job_owner"], pairs, offset);
+    match backend {
+        Backend::Postgres => {
+            format!("DELETE FROM jobs USING ({rows}) AS c WHERE {ACTIVE_FOR_OWNER}")
+        }
+        // SQLite has no DELETE … USING.
+        Backend::Sqlite => format!(
+            "DELETE FROM jobs WHERE EXISTS (SELECT 1 FROM ({rows}) AS c WHERE {ACTIVE_FOR_OWNER})"
+        ),
+    }
+}
+
+/// Matches a job of `jobs` to a pair `c (job_id, job_owner)`: active, and leased to that
+/// owner unless the owner is empty.
+pub(crate) const ACTIVE_FOR_OWNER: &str = "jobs.id = c.job_id AND jobs.state = 'active' \
+     AND (c.job_owner = '' OR jobs.lease_owner = c.job_owner)";
+
+/// A job as a completing statement returned it: gone from `jobs`, so `completed`.
+pub(crate) fn completed(r: &AnyRow) -> Result<JobRecord, Error> {
+    let mut job = decode_job(r)?;
+    job.state = "completed".into();
+    job.lease_until = None;
+    Ok(job)
+}
+
 pub(crate) fn decode_job(r: &AnyRow) -> Result<JobRecord, Error> {
     Ok(JobRecord {
         id: r.try_get("id")?,
@@ -345,55 +376,48 @@ impl Tx {
         decode_job(&row)
     }
 
-    /// Marks active jobs completed in one statement: `(id, owner)` pairs, where an owner
-    /// requires that lease holder. Returns the jobs completed; a job missing from the
-    /// answer was not active for that owner (see [`Tx::complete_job`] for the reason).
+    /// Completes active jobs in one statement: `(id, owner)` pairs, where an owner requires
+    /// that lease holder. Returns the jobs completed; a job missing from the answer was not
+    /// active for that owner (see [`Tx::complete_job`] for the reason).
     pub async fn complete_jobs(
         &mut self,
         jobs: &[(&str, Option<&str>)],
-        now: i64,
     ) -> Result<Vec<JobRecord>, Error> {
         let mut out = Vec::with_capacity(jobs.len());
         for chunk in jobs.chunks(crate::sql::CHUNK) {
-            let pairs = crate::sql::select_rows(&["job_id", "job_owner"], chunk.len(), 1);
-            // The pairs' columns are named apart from `jobs`' so RETURNING needs no prefix.
             let sql = format!(
-                "UPDATE jobs SET state = 'completed', lease_until = NULL, updated_at = $1 \
-                 FROM ({pairs}) AS c \
-                 WHERE jobs.id = c.job_id AND jobs.state = 'active' AND (c.job_owner = '' OR jobs.lease_owner = c.job_owner) \
-                 RETURNING {JOB_COLUMNS}"
+                "{} RETURNING {JOB_COLUMNS}",
+                complete_jobs_sql(self.backend, chunk.len(), 0)
             );
-            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
+            let mut q = sqlx::query(AssertSqlSafe(sql));
             for (id, owner) in chunk {
                 q = q.bind(*id).bind(owner.unwrap_or(""));
             }
             for row in q.fetch_all(&mut *self.inner).await? {
-                out.push(decode_job(&row)?);
+                out.push(completed(&row)?);
             }
         }
         Ok(out)
     }
 
-    /// Marks an active job completed. With `owner`, only that lease holder may complete it;
-    /// a job whose lease was lost or that is already done is a `Conflict`.
+    /// Completes an active job. With `owner`, only that lease holder may complete it; a job
+    /// whose lease was lost is a `Conflict`, a job that is done (or never was) `NotFound`.
     pub async fn complete_job(
         &mut self,
         id: &str,
         owner: Option<&str>,
-        now: i64,
     ) -> Result<JobRecord, Error> {
         let sql = format!(
-            "UPDATE jobs SET state = 'completed', lease_until = NULL, updated_at = $1 \
-             WHERE id = $2 AND state = 'active' AND ($3 = '' OR lease_owner = $3) RETURNING {JOB_COLUMNS}"
+            "{} RETURNING {JOB_COLUMNS}",
+            complete_jobs_sql(self.backend, 1, 0)
         );
         let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(now)
             .bind(id)
             .bind(owner.unwrap_or(""))
             .fetch_optional(&mut *self.inner)
             .await?;
         match row {
-            Some(row) => decode_job(&row),
+            Some(row) => completed(&row),
             None => {
                 let job = self.job(id).await?;
                 Err(Error::Conflict(format!(

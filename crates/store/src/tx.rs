@@ -163,10 +163,9 @@ impl Tx {
     pub async fn complete_jobs_loading(
         &mut self,
         jobs: &[(&str, Option<&str>)],
-        now: i64,
     ) -> Result<(Vec<JobRecord>, Vec<InstanceSnapshot>), Error> {
         if self.backend == Backend::Sqlite || jobs.len() > CHUNK {
-            let done = self.complete_jobs(jobs, now).await?;
+            let done = self.complete_jobs(jobs).await?;
             let mut ids: Vec<&str> = done
                 .iter()
                 .filter_map(|j| j.instance_id.as_deref())
@@ -176,7 +175,7 @@ impl Tx {
             let snapshots = self.load_instances(&ids).await?;
             return Ok((done, snapshots));
         }
-        let mut q = sqlx::query(AssertSqlSafe(jobs_loading_sql(jobs.len(), true))).bind(now);
+        let mut q = sqlx::query(AssertSqlSafe(jobs_loading_sql(jobs.len(), true)));
         for (id, owner) in jobs {
             q = q.bind(*id).bind(owner.unwrap_or(""));
         }
@@ -184,7 +183,7 @@ impl Tx {
         let mut done = Vec::with_capacity(rows.len());
         let mut snapshots: Vec<InstanceSnapshot> = Vec::new();
         for row in rows {
-            done.push(crate::jobs::decode_job(&row)?);
+            done.push(crate::jobs::completed(&row)?);
             let Some(instance) = loaded_instance(&row)? else {
                 continue;
             };
@@ -471,24 +470,26 @@ pub(crate) fn announce(pool: &sqlx::AnyPool, origin: &str, committed: &Committed
     });
 }
 
-/// The statement behind [`Tx::complete_jobs_loading`] (`complete`: `$1` is the time, the
-/// jobs are completed and their instances locked) and
-/// [`crate::Store::read_jobs_loading`] (neither): `jobs` `(id, owner)` pairs follow.
+/// The statement behind [`Tx::complete_jobs_loading`] (`complete`: the jobs are completed
+/// and their instances locked) and [`crate::Store::read_jobs_loading`] (neither): `jobs`
+/// `(id, owner)` pairs are bound. PostgreSQL only.
 pub(crate) fn jobs_loading_sql(jobs: usize, complete: bool) -> String {
-    let pairs = select_rows(&["job_id", "job_owner"], jobs, usize::from(complete));
     let returning = crate::jobs::qualified_job_columns();
-    let matching = "jobs.id = c.job_id AND jobs.state = 'active' AND (c.job_owner = '' OR jobs.lease_owner = c.job_owner)";
     let (done, lock) = if complete {
         (
             format!(
-                "UPDATE jobs SET state = 'completed', lease_until = NULL, updated_at = $1 \
-                 FROM ({pairs}) AS c WHERE {matching} RETURNING {returning}"
+                "{} RETURNING {returning}",
+                crate::jobs::complete_jobs_sql(Backend::Postgres, jobs, 0)
             ),
             "FOR UPDATE OF i",
         )
     } else {
+        let pairs = select_rows(&["job_id", "job_owner"], jobs, 0);
         (
-            format!("SELECT {returning} FROM jobs JOIN ({pairs}) AS c ON {matching}"),
+            format!(
+                "SELECT {returning} FROM jobs JOIN ({pairs}) AS c ON {}",
+                crate::jobs::ACTIVE_FOR_OWNER
+            ),
             "",
         )
     };

@@ -8,8 +8,9 @@
 use sqlx::AssertSqlSafe;
 
 use crate::batch::Arg;
+use crate::jobs::complete_jobs_sql;
 use crate::records::{Committed, InstanceRecord, InstanceSnapshot, InstanceWrite, JobRecord};
-use crate::sql::{CHUNK, select_rows};
+use crate::sql::CHUNK;
 use crate::tx::{announce, decode_snapshot, jobs_loading_sql, loaded_instance, write_runs};
 use crate::{Backend, Error, Store};
 
@@ -52,7 +53,6 @@ impl Store {
     pub async fn complete_jobs_applying(
         &self,
         jobs: &[(&str, Option<&str>)],
-        now: i64,
         runs: &[(&InstanceRecord, &InstanceWrite)],
     ) -> Result<Committed, Error> {
         self.check_unlocked(jobs)?;
@@ -61,17 +61,12 @@ impl Store {
         if !first.is_empty() {
             return Err(Error::Conflict("these runs need a transaction".into()));
         }
-        let pairs = select_rows(&["job_id", "job_owner"], jobs.len(), 1);
-        let mut args: Vec<Arg> = vec![now.into()];
-        for (id, owner) in jobs {
-            args.extend([(*id).into(), owner.unwrap_or("").into()]);
-        }
+        let args: Vec<Arg> = jobs
+            .iter()
+            .flat_map(|(id, owner)| [(*id).into(), owner.unwrap_or("").into()])
+            .collect();
         batch.push_expecting(
-            format!(
-                "UPDATE jobs SET state = 'completed', lease_until = NULL, updated_at = $1 \
-                 FROM ({pairs}) AS c \
-                 WHERE jobs.id = c.job_id AND jobs.state = 'active' AND (c.job_owner = '' OR jobs.lease_owner = c.job_owner)"
-            ),
+            complete_jobs_sql(self.backend, jobs.len(), 0),
             args,
             jobs.len() as u64,
             "a job is no longer active for its worker".into(),

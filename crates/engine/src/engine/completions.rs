@@ -84,10 +84,7 @@ impl Engine {
         }
         let runs: Vec<(&InstanceRecord, &InstanceWrite)> =
             outcomes.iter().map(|o| (&o.instance, &o.write)).collect();
-        let committed = self
-            .store()
-            .complete_jobs_applying(&items, now, &runs)
-            .await?;
+        let committed = self.store().complete_jobs_applying(&items, &runs).await?;
         super::wake(
             &self.inner.job_wakers,
             &self.inner.timers_created,
@@ -101,7 +98,7 @@ impl Engine {
     async fn complete_together(&self, batch: &[PendingCompletion]) -> Result<(), Error> {
         let now = self.now();
         let mut tx = self.begin().await?;
-        let (jobs, snapshots) = tx.complete_jobs_loading(&items(batch), now).await?;
+        let (jobs, snapshots) = tx.complete_jobs_loading(&items(batch)).await?;
         let outcomes = self.run_batch(batch, &jobs, snapshots, now).await?;
         let runs: Vec<(&InstanceRecord, &InstanceWrite)> =
             outcomes.iter().map(|o| (&o.instance, &o.write)).collect();

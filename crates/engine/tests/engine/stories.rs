@@ -114,12 +114,12 @@ async fn service_job_then_user_task_then_completion() {
             .complete_job(&job.job.id, Some("w1"), vars(json!({"score": 7})))
             .await
             .expect("complete");
-        // A second completion is refused: at most once per job.
+        // A second completion is refused: at most once per job (it has left the queue).
         assert!(matches!(
             engine
                 .complete_job(&job.job.id, Some("w1"), vars(json!({})))
                 .await,
-            Err(Error::Conflict(_))
+            Err(Error::NotFound { .. })
         ));
         let tasks = engine
             .store()

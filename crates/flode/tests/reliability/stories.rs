@@ -19,9 +19,6 @@ struct External {
     deliveries: usize,
 }
 
-/// The ids of the jobs one worker completed.
-type Completed = Arc<Mutex<Vec<String>>>;
-
 /// A worker's record: jobs whose completion was answered with success, and jobs whose
 /// completion got no answer at all (the server died with it in flight: it may or may not have
 /// committed, which only the store can tell).
@@ -134,12 +131,13 @@ fn completed_once(done: &[Record]) -> usize {
     all.len()
 }
 
-/// The ids of every completed job, from the jobs API.
-async fn completed_jobs(api: &Api, base: &str) -> HashSet<String> {
+/// The ids of every job still in the queue, from the jobs API: a job leaves it when it is
+/// completed.
+async fn queued_jobs(api: &Api, base: &str) -> HashSet<String> {
     let mut ids = HashSet::new();
     let mut offset = 0;
     loop {
-        let path = format!("/api/jobs?state=completed&limit=500&offset={offset}");
+        let path = format!("/api/jobs?limit=500&offset={offset}");
         let v = api.get(base, &path).await.expect("list jobs");
         let rows = v.as_array().cloned().unwrap_or_default();
         if rows.is_empty() {
@@ -216,11 +214,11 @@ async fn kill9_story(db: Db) {
         .filter(|id| !answered.contains(id))
         .collect();
     if !unanswered.is_empty() {
-        let landed = completed_jobs(&api, &server.base).await;
+        let queued = queued_jobs(&api, &server.base).await;
         done.push(Record {
             completed: unanswered
                 .into_iter()
-                .filter(|id| landed.contains(id))
+                .filter(|id| !queued.contains(id))
                 .collect(),
             unanswered: Vec::new(),
         });

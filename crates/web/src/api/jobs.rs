@@ -21,8 +21,8 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::{Problem, ProblemBody};
 use crate::state::AppState;
 
-/// States a job can be in.
-const JOB_STATES: [&str; 5] = ["ready", "active", "failed", "completed", "canceled"];
+/// States a job can be in (a completed job leaves the queue; the activity history has it).
+const JOB_STATES: [&str; 4] = ["ready", "active", "failed", "canceled"];
 
 /// Longest single wait between activation attempts: jobs of other nodes, and jobs whose
 /// backoff ends, wake nobody, so the poll looks again at least this often.
@@ -95,7 +95,8 @@ pub(crate) struct ThrowErrorRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct JobQuery {
-    /// `ready`, `active`, `failed`, `completed` or `canceled`; absent means any.
+    /// `ready`, `active`, `failed` or `canceled`; absent means any. Completed jobs leave the
+    /// queue: the instance's history shows their activities.
     state: Option<String>,
     /// Rows to return (1–500, default 50).
     limit: Option<i64>,
@@ -172,7 +173,7 @@ async fn poll_once<F: Future<Output = ()>>(mut fut: Pin<&mut F>) -> bool {
     responses(
         (status = 204, description = "Completed"),
         (status = 400, description = "Malformed request or variables", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such job", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such job in the queue (a completed job leaves it)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "The job is not leased to this worker", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -266,7 +267,7 @@ pub(crate) async fn list_jobs(
     let job_state = q.state.unwrap_or_default();
     if !job_state.is_empty() && !JOB_STATES.contains(&job_state.as_str()) {
         return Err(Problem::bad_request(format!(
-            "unknown state {job_state:?}: use ready, active, failed, completed or canceled"
+            "unknown state {job_state:?}: use ready, active, failed or canceled (completed jobs leave the queue)"
         )));
     }
     let rows = state

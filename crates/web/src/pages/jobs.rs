@@ -13,8 +13,8 @@ use super::layout::{Layout, Section, ok};
 use crate::state::AppState;
 use crate::timefmt;
 
-/// Job states, in lifecycle order.
-const STATES: [&str; 5] = ["ready", "active", "failed", "completed", "canceled"];
+/// Job states, in lifecycle order (a completed job leaves the queue).
+const STATES: [&str; 4] = ["ready", "active", "failed", "canceled"];
 
 /// Most jobs on the page.
 const PAGE_SIZE: i64 = 100;

@@ -103,7 +103,8 @@ async fn a_process_runs_to_completion_through_the_api() {
     assert!(detail["endedAt"].as_str().is_some());
     assert_eq!(detail["tokens"], json!([]));
     assert_eq!(detail["userTasks"][0]["completedBy"], "handlaggare");
-    assert_eq!(detail["jobs"][0]["state"], "completed");
+    // The completed job has left the queue; the history has its activity.
+    assert_eq!(detail["jobs"], json!([]));
     let names: Vec<&str> = detail["variables"]
         .as_array()
         .expect("variables")
