@@ -28,6 +28,10 @@ enum Command {
     /// Work with DMN decision models without a server.
     #[command(subcommand)]
     Dmn(DmnCommand),
+    /// Calculate a benefit for a household described in a JSON file, without a server
+    /// (`calc forsorjningsstod`: försörjningsstöd by riksnorm).
+    #[command(subcommand)]
+    Calc(CalcCommand),
 }
 
 /// Where the settings come from (file, then FLODE_* environment, then flags).
@@ -110,6 +114,39 @@ enum DmnCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum CalcCommand {
+    /// Försörjningsstöd for one month by riksnorm: need, counted income and the result, with
+    /// a reason in Swedish on every row.
+    ///
+    /// The input is one household as JSON (docs/forsorjningsstod.md; examples in
+    /// docs/examples/forsorjningsstod/): "month" applied for (YYYY-MM), "members" (id, role
+    /// applicant|co_applicant|child, age; children also lunch_outside_home and
+    /// days_in_household), "costs" (kind, applied, approved), "incomes" (member, kind,
+    /// amount, net kr/month) and "consecutive_months_on_support". The norm is the one of the
+    /// month's year; a year without a norm is an error.
+    ///
+    /// Prints a Swedish table; with --json one object: {"month", "norm": {"year", "name",
+    /// "confirmed"}, "rows": [{"section": "norm"|"cost"|"income", "kind", "member",
+    /// "applied", "amount", "reason", "provenance", "source"}], "norm_total",
+    /// "costs_total", "need", "income", "result", "outcome": "deficit"|"surplus",
+    /// "support", "reason"}. Amounts are whole kronor.
+    ///
+    /// Input that cannot be calculated: every problem on stderr, in Swedish, and exit code 1.
+    Forsorjningsstod {
+        /// The household as a JSON file; `-` reads standard input.
+        #[arg(long)]
+        input: PathBuf,
+        /// Print the calculation as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also read riksnorm-YYYY.dmn files from this directory (they replace a shipped
+        /// year; shipped: 2021, and 2026 for adults without children).
+        #[arg(long)]
+        norms: Option<PathBuf>,
+    },
+}
+
 pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => {
@@ -147,5 +184,8 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             input,
             json: _,
         }) => tools::eval(&file, &decision, &input),
+        Command::Calc(CalcCommand::Forsorjningsstod { input, json, norms }) => {
+            tools::forsorjningsstod(&input, json, norms.as_deref())
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! The `flode` command: one binary for the server, migrations and headless model tools.
+//! The `flode` command: one binary for the server, migrations, headless model tools and
+//! benefit calculations.
 
 mod cli;
 mod serve;

@@ -1,4 +1,4 @@
-//! Commands that work on files without a server: validate, run, evaluate, migrate.
+//! Commands that work on files without a server: validate, run, evaluate, calculate, migrate.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -92,5 +92,48 @@ pub(crate) fn eval(file: &Path, decision: &str, input: &str) -> anyhow::Result<E
         "{}",
         serde_json::json!({ "decision": decision, "result": result })
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `calc forsorjningsstod`: messages about the household are in Swedish, for case workers.
+pub(crate) fn forsorjningsstod(
+    input: &Path,
+    json: bool,
+    norms_dir: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    use flode_forsorjningsstod::{Error, Household, Norms, calculate};
+
+    let from_stdin = input == Path::new("-");
+    let shown = if from_stdin {
+        "<stdin>".to_owned()
+    } else {
+        input.display().to_string()
+    };
+    let text = if from_stdin {
+        std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?
+    } else {
+        read(input)?
+    };
+    // A broken norm file is the operator's problem, not the household's: fail as other
+    // commands do.
+    let norms = match norms_dir {
+        Some(dir) => Norms::shipped_and_dir(dir)?,
+        None => Norms::shipped()?,
+    };
+    match Household::from_json(&text).and_then(|household| calculate(&norms, &household)) {
+        Ok(calculation) if json => println!("{}", serde_json::to_string(&calculation)?),
+        Ok(calculation) => println!("{calculation}"),
+        Err(Error::Invalid { problems }) => {
+            eprintln!("{shown}: indata går inte att beräkna:");
+            for problem in &problems {
+                eprintln!("  - {problem}");
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => {
+            eprintln!("{shown}: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

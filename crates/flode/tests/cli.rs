@@ -1,5 +1,5 @@
 //! The command-line contract: `bpmn run`'s JSON shape, `bpmn validate`'s errors, `dmn eval`,
-//! `migrate`, and `--help`.
+//! `calc forsorjningsstod`, `migrate`, and `--help`.
 
 use std::process::{Command, Output};
 
@@ -127,4 +127,169 @@ fn dmn_eval_and_migrate_and_help() {
     let bad = flode(&["bpmn", "run", &demo(), "--vars", "[1]"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("JSON object"));
+}
+
+fn example(name: &str) -> String {
+    format!(
+        "{}/../../docs/examples/forsorjningsstod/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn calc_forsorjningsstod_prints_the_contracted_json() {
+    let out = flode(&[
+        "calc",
+        "forsorjningsstod",
+        "--input",
+        &example("ex2-sambor-jobbstimulans"),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let keys: Vec<&str> = v
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "costs_total",
+            "income",
+            "month",
+            "need",
+            "norm",
+            "norm_total",
+            "outcome",
+            "reason",
+            "result",
+            "rows",
+            "support"
+        ]
+    );
+    assert_eq!(v["month"], "2026-12");
+    assert_eq!(v["norm"]["year"], 2026);
+    assert_eq!(v["norm"]["confirmed"], true);
+    assert_eq!(v["need"], 17560);
+    assert_eq!(v["income"], 6750);
+    assert_eq!(v["outcome"], "deficit");
+    assert_eq!(v["support"], 10810);
+    let rows = v["rows"].as_array().expect("rows");
+    for row in rows {
+        assert!(
+            row["reason"].as_str().is_some_and(|r| !r.is_empty()),
+            "{row}"
+        );
+        assert!(row["amount"].is_i64(), "{row}");
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r["kind"] == "job_stimulus" && r["amount"] == -2250)
+    );
+}
+
+#[test]
+fn calc_forsorjningsstod_prints_a_swedish_table_and_reads_stdin() {
+    let text = std::fs::read_to_string(example("ex5-delat-boende")).expect("example");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flode"))
+        .args(["calc", "forsorjningsstod", "--input", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run flode");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), text.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    for part in [
+        "Försörjningsstöd för 2021-05 (Riksnorm 2021)",
+        "Andel av gemensamma hushållskostnader i delat boende",
+        "Behov",
+        "Överskott",
+        "Förslag: avslag",
+    ] {
+        assert!(table.contains(part), "{part:?} missing in\n{table}");
+    }
+}
+
+#[test]
+fn calc_forsorjningsstod_lists_every_problem_and_fails() {
+    let dir = tempfile::tempdir().expect("dir");
+    let bad = dir.path().join("household.json");
+    std::fs::write(
+        &bad,
+        r#"{"month": "2026-13", "members": [{"id": "s", "role": "sokande", "age": 41}],
+            "incomes": [{"member": "s", "kind": "salary", "amount": -1}]}"#,
+    )
+    .expect("write");
+    let out = flode(&[
+        "calc",
+        "forsorjningsstod",
+        "--input",
+        bad.to_str().expect("path"),
+        "--json",
+    ]);
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for part in [
+        "indata går inte att beräkna",
+        "month: \"2026-13\" ska skrivas ÅÅÅÅ-MM",
+        "members[0].role: okänt värde \"sokande\"",
+        "incomes[0].amount: ett belopp kan inte vara negativt",
+    ] {
+        assert!(err.contains(part), "{part:?} missing in\n{err}");
+    }
+
+    // A year without a norm is named, with the years there are.
+    let text = std::fs::read_to_string(example("ex1-ensamstaende")).expect("example");
+    let other_year = dir.path().join("2019.json");
+    std::fs::write(&other_year, text.replace("2026-12", "2019-06")).expect("write");
+    let out = flode(&[
+        "calc",
+        "forsorjningsstod",
+        "--input",
+        other_year.to_str().expect("path"),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("det finns ingen riksnorm för år 2019 (kända år: 2021, 2026)"),
+        "{err}"
+    );
+
+    let missing = flode(&["calc", "forsorjningsstod", "--input", "/nonexistent.json"]);
+    assert!(!missing.status.success());
+}
+
+#[test]
+fn calc_forsorjningsstod_is_explained_by_help() {
+    let help = String::from_utf8_lossy(&flode(&["--help"]).stdout).to_string();
+    assert!(
+        help.contains("calc") && help.contains("försörjningsstöd"),
+        "{help}"
+    );
+    let help =
+        String::from_utf8_lossy(&flode(&["calc", "forsorjningsstod", "--help"]).stdout).to_string();
+    for part in [
+        "--input",
+        "--json",
+        "--norms",
+        "docs/forsorjningsstod.md",
+        "exit code 1",
+    ] {
+        assert!(help.contains(part), "{part:?} missing in\n{help}");
+    }
 }
