@@ -2,6 +2,7 @@
 //! benefit calculations.
 
 mod cli;
+mod processes;
 mod serve;
 mod settings;
 mod tools;

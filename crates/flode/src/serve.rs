@@ -38,6 +38,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         },
     )
     .await?;
+    crate::processes::deploy(&engine).await?;
     if settings.demo {
         let deployed = engine
             .deploy("demo-ansokan.bpmn", DEMO)
