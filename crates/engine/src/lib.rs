@@ -16,6 +16,7 @@ pub mod runtime;
 pub mod service;
 pub mod timer;
 mod wakeups;
+pub mod worker;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use engine::{ActivatedJob, Deployed, Engine, EngineOptions};

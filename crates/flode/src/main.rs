@@ -6,6 +6,7 @@ mod processes;
 mod serve;
 mod settings;
 mod tools;
+mod workers;
 
 use clap::Parser;
 

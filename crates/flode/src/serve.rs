@@ -49,6 +49,9 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         }
     }
     let background = service::spawn(engine.clone(), service::ServiceOptions::default());
+    let mut workers = flode_engine::worker::Workers::default();
+    let norms = flode_forsorjningsstod::Norms::shipped().context("loading the riksnorm tables")?;
+    workers.start(&engine, crate::workers::Calculation::new(norms));
     // Other nodes' new jobs wake workers here; their deployments refresh the caches.
     let wakeups = engine.listen_to_other_nodes().await?;
     let mut state = flode_web::AppState::new(engine.clone());
@@ -73,6 +76,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         .await?;
     tracing::info!("shutting down: stopping background work");
     background.shutdown().await;
+    workers.shutdown().await;
     if let Some(w) = wakeups {
         w.abort();
     }

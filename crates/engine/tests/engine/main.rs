@@ -3,3 +3,4 @@
 mod backends;
 mod more;
 mod stories;
+mod workers;
