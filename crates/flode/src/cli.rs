@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::settings::Settings;
-use crate::{serve, tools};
+use crate::{accounts, serve, tools};
 
 /// flode: durable BPMN processes, DMN decisions and e-services for municipal social services.
 #[derive(Debug, Parser)]
@@ -32,6 +32,72 @@ enum Command {
     /// (`calc forsorjningsstod`: försörjningsstöd by riksnorm).
     #[command(subcommand)]
     Calc(CalcCommand),
+    /// Run the SSBTEK simulator for development and tests (docs/ssbtek.md): SOAP 1.1
+    /// hamtaBastjanstInformation/testaBastjanstInformation on POST /ssbtek/v10, a JSON
+    /// façade on POST /api/v1/ssbtek and the audit of every request on GET /audit.
+    ///
+    /// It answers only for test identities (Skatteverket's test personnummer and
+    /// simulator-only synthetic samordningsnummer) and refuses every other number with a
+    /// SOAP Client fault. Faults are forced per request with the header
+    /// `x-ssbtek-scenario`, e.g. `fk:unavailable,so:duplicate` or `http-503`.
+    SsbtekSim(SsbtekSimArgs),
+    /// Manage staff accounts (`user add`): people who sign in at /logga-in.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens of service accounts and workers (`token add`, `token revoke`).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// Staff roles, for `--role`.
+const ROLE_HELP: &str = "socialsekreterare, forste_socialsekreterare or admin";
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a staff account. Roles: socialsekreterare (cases: read, start, complete
+    /// tasks), forste_socialsekreterare (also cancel instances, resolve incidents), admin
+    /// (deploy models, manage accounts and tokens). Without --password-stdin a random
+    /// password is generated and printed once.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Sign-in name: 2–64 characters of a-z, 0-9, '.', '_', '-'.
+        #[arg(long)]
+        username: String,
+        /// Name shown in the header (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// A role (repeat for several).
+        #[arg(long = "role", required = true, help = format!("A role: {ROLE_HELP} (repeat for several)"))]
+        roles: Vec<String>,
+        /// Read the password (at least 10 characters) from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a service account and print it once on stdout (the
+    /// database keeps only its hash). Clients send it as `Authorization: Bearer <token>`.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// A unique name, e.g. the worker that uses it.
+        #[arg(long)]
+        name: String,
+        /// A role (repeat for several); workers need only socialsekreterare.
+        #[arg(long = "role", required = true, help = format!("A role: {ROLE_HELP} (repeat for several)"))]
+        roles: Vec<String>,
+    },
+    /// Revoke an API token by name; it is refused from then on.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The token's name.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 /// Where the settings come from (file, then FLODE_* environment, then flags).
@@ -58,6 +124,21 @@ pub(crate) struct ServeArgs {
     /// Log as JSON lines instead of text.
     #[arg(long)]
     pub(crate) log_json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SsbtekSimArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8088")]
+    bind: String,
+    /// Source latency: `realistic` (the spec's ranges per source, e.g. SO 1–5 s) or
+    /// `none` (answer at once).
+    #[arg(long, default_value = "realistic", value_parser = ["realistic", "none"])]
+    latency: String,
+    /// Seed of generated amounts, latencies and random faults: the same seed, person and
+    /// period give the same answer.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,8 +265,35 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             input,
             json: _,
         }) => tools::eval(&file, &decision, &input),
+        Command::SsbtekSim(args) => {
+            let latency = if args.latency == "none" {
+                flode_integrations::LatencyProfile::None
+            } else {
+                flode_integrations::LatencyProfile::Realistic
+            };
+            flode_integrations::simulator::run(&args.bind, latency, args.seed).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Calc(CalcCommand::Forsorjningsstod { input, json, norms }) => {
             tools::forsorjningsstod(&input, json, norms.as_deref())
+        }
+        Command::User(UserCommand::Add {
+            db,
+            username,
+            name,
+            roles,
+            password_stdin,
+        }) => {
+            let settings = Settings::load(&db, None)?;
+            accounts::add_user(&settings, &username, name, &roles, password_stdin).await
+        }
+        Command::Token(TokenCommand::Add { db, name, roles }) => {
+            let settings = Settings::load(&db, None)?;
+            accounts::add_token(&settings, &name, &roles).await
+        }
+        Command::Token(TokenCommand::Revoke { db, name }) => {
+            let settings = Settings::load(&db, None)?;
+            accounts::revoke_token(&settings, &name).await
         }
     }
 }

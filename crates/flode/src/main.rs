@@ -1,6 +1,7 @@
 //! The `flode` command: one binary for the server, migrations, headless model tools and
 //! benefit calculations.
 
+mod accounts;
 mod cli;
 mod processes;
 mod serve;

@@ -54,7 +54,22 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     workers.start(&engine, crate::workers::Calculation::new(norms));
     // Other nodes' new jobs wake workers here; their deployments refresh the caches.
     let wakeups = engine.listen_to_other_nodes().await?;
-    let mut state = flode_web::AppState::new(engine.clone());
+    let auth_options = crate::accounts::auth_options(&settings);
+    if settings.demo {
+        let auth = flode_security::Auth::new(store.clone(), auth_options);
+        for user in auth.seed_demo_users(engine.now()).await? {
+            tracing::warn!(
+                user,
+                "demo account created with its public password (README); set demo = false in production"
+            );
+        }
+    }
+    let mut state = flode_web::AppState::new(engine.clone())
+        .with_auth_options(auth_options)
+        .with_config(flode_web::WebConfig {
+            secure_cookies: settings.secure_cookies,
+            ..flode_web::WebConfig::default()
+        });
     match metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder() {
         Ok(handle) => state = state.with_metrics(handle),
         Err(e) => {
@@ -71,9 +86,13 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         "flode is serving: open http://{}/",
         listener.local_addr()?
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // The peer address feeds the sign-in limiter and the audit log.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("shutting down: stopping background work");
     background.shutdown().await;
     workers.shutdown().await;

@@ -24,6 +24,12 @@ pub(crate) struct Settings {
     pub(crate) node_name: String,
     /// Connection pool size.
     pub(crate) max_connections: u32,
+    /// Mark the session cookie `Secure` (set when flode is reached over HTTPS).
+    pub(crate) secure_cookies: bool,
+    /// A session ends after this many minutes without a request.
+    pub(crate) session_idle_minutes: u32,
+    /// A session ends this many hours after sign-in, however active.
+    pub(crate) session_max_hours: u32,
 }
 
 impl Default for Settings {
@@ -35,6 +41,9 @@ impl Default for Settings {
             log_json: false,
             node_name: format!("flode-{}", std::process::id()),
             max_connections: 16,
+            secure_cookies: false,
+            session_idle_minutes: 30,
+            session_max_hours: 10,
         }
     }
 }

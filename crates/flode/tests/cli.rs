@@ -293,3 +293,121 @@ fn calc_forsorjningsstod_is_explained_by_help() {
         assert!(help.contains(part), "{part:?} missing in\n{help}");
     }
 }
+
+#[test]
+fn user_and_token_add_create_accounts_and_tokens_shown_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("auth.db").display());
+    let help = String::from_utf8_lossy(&flode(&["--help"]).stdout).to_string();
+    assert!(help.contains("user") && help.contains("token"), "{help}");
+    let help = String::from_utf8_lossy(&flode(&["user", "add", "--help"]).stdout).to_string();
+    for part in [
+        "--username",
+        "--role",
+        "--password-stdin",
+        "forste_socialsekreterare",
+    ] {
+        assert!(help.contains(part), "{part:?} missing in\n{help}");
+    }
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flode"))
+        .args([
+            "user",
+            "add",
+            "--database",
+            &db,
+            "--username",
+            "Anna",
+            "--role",
+            "socialsekreterare",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run flode");
+    std::io::Write::write_all(
+        &mut child.stdin.take().expect("stdin"),
+        b"annas hemliga losenord\n",
+    )
+    .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        said.contains("created user anna") && said.contains("admin"),
+        "{said}"
+    );
+    assert!(!said.contains("hemliga"), "{said}");
+
+    // The same username again, and an unknown role, fail.
+    let again = flode(&[
+        "user",
+        "add",
+        "--database",
+        &db,
+        "--username",
+        "anna",
+        "--role",
+        "admin",
+    ]);
+    assert!(!again.status.success());
+    let bad = flode(&[
+        "user",
+        "add",
+        "--database",
+        &db,
+        "--username",
+        "bo",
+        "--role",
+        "chef",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown role"));
+    // Without --password-stdin a password is generated and shown once.
+    let out = flode(&[
+        "user",
+        "add",
+        "--database",
+        &db,
+        "--username",
+        "bo",
+        "--role",
+        "socialsekreterare",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("password (shown once): "));
+
+    let out = flode(&[
+        "token",
+        "add",
+        "--database",
+        &db,
+        "--name",
+        "diarium",
+        "--role",
+        "socialsekreterare",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(token.starts_with("flode_") && token.len() == 70, "{token}");
+    let out = flode(&["token", "revoke", "--database", &db, "--name", "diarium"]);
+    assert!(out.status.success());
+    let out = flode(&["token", "revoke", "--database", &db, "--name", "diarium"]);
+    assert!(!out.status.success(), "already revoked");
+}

@@ -6,8 +6,10 @@
 //! run created. SQLite uses a single writer connection (WAL, so readers never block);
 //! PostgreSQL locks the instance row (`FOR UPDATE`) and claims jobs with `SKIP LOCKED`.
 
+mod auth;
 mod batch;
 mod error;
+mod integration_log;
 pub mod jobs;
 mod queries;
 mod records;
@@ -15,7 +17,9 @@ mod sql;
 mod tx;
 mod unlocked;
 
+pub use auth::{ApiTokenRecord, AuditEvent, StaffSessionRecord, StaffUserRecord};
 pub use error::Error;
+pub use integration_log::SsbtekRequestRecord;
 pub use jobs::Claim;
 pub use queries::{InstanceFilter, InstanceSummary, JobSummary, Page, Stats};
 pub use records::*;

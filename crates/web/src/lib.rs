@@ -12,7 +12,7 @@
 //! ```
 //!
 //! [`router`] returns a complete `axum::Router` (state applied) with request ids, tracing,
-//! cross-site-post protection and error reporting installed; the binary adds only its
+//! cross-site-post protection, authentication and error reporting installed; the binary adds only its
 //! listener, graceful shutdown and, if it wants, a request timeout layer (job activation
 //! long-polls for up to [`WebConfig::max_long_poll`], 30 s by default).
 //!
@@ -22,11 +22,14 @@
 //!   problem details (`problem`), bodies are read with `extract`.
 //! - `ops`: `/healthz`, `/readyz`, `/metrics`.
 //! - `pages`: the Swedish admin pages (askama templates in `templates/`).
+//! - `auth`: who is asking (session cookie or `Authorization: Bearer` API token) and
+//!   what each route needs; pages redirect to `/logga-in`, the API answers 401/403.
 //! - `csrf`, `report`: middleware that rejects cross-site posts and that logs server
 //!   errors once, with the request id.
 
 mod api;
 mod assets;
+mod auth;
 mod csrf;
 mod extract;
 mod ops;
@@ -46,7 +49,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-pub use api::routes as api_routes;
+pub use api::{access as api_access, routes as api_routes};
+pub use auth::Access;
 pub use state::{AppState, WebConfig};
 
 /// The OpenAPI 3.1 document served at `/api/openapi.json`.
@@ -75,6 +79,11 @@ pub fn router(state: AppState) -> Router {
                 // internal error, instead of dropping the connection.
                 .layer(CatchPanicLayer::custom(panic_response))
                 .layer(axum::middleware::from_fn(csrf::guard))
+                // Who is asking; each route then checks what it needs (`auth::require`).
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    auth::authenticate,
+                ))
                 .layer(DefaultBodyLimit::max(body_limit)),
         )
         .with_state(state)

@@ -101,7 +101,17 @@ impl Problem {
         p
     }
 
-    /// 403: a cross-site form post.
+    /// 401: no valid session or API token.
+    pub(crate) fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Unauthorized",
+            detail,
+        )
+    }
+
+    /// 403: a cross-site form post, or a principal without the role the action needs.
     pub(crate) fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail)
     }

@@ -5,6 +5,7 @@
 //! ([`Problem`] for the API, [`PageFailure`] for pages) and this layer logs it once.
 
 use axum::extract::Request;
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -44,6 +45,12 @@ pub(crate) async fn finish(req: Request, next: Next) -> Response {
         }
         let mut finished = problem.to_response(Some(path), request_id.filter(|_| server_error));
         finished.extensions_mut().remove::<Problem>();
+        // Headers a handler or layer added to the problem (a 401's challenge) stay.
+        for name in [header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
+            if let Some(v) = response.headers().get(&name) {
+                finished.headers_mut().insert(name, v.clone());
+            }
+        }
         return finished;
     }
     if let Some(failure) = response.extensions_mut().remove::<PageFailure>() {

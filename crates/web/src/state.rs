@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use flode_engine::Engine;
+use flode_security::{Auth, AuthOptions};
 use metrics_exporter_prometheus::PrometheusHandle;
 
 /// Shared state of the web layer; cheap to clone.
@@ -12,7 +13,9 @@ pub struct AppState {
     pub engine: Engine,
     /// Renders the process's metrics at `/metrics`; `None` shows only the store gauges.
     pub metrics: Option<PrometheusHandle>,
-    /// Limits.
+    /// Sign-in, sessions and API tokens (over the engine's store).
+    pub auth: Auth,
+    /// Limits and cookie settings.
     pub config: WebConfig,
 }
 
@@ -20,6 +23,7 @@ impl AppState {
     /// State with default limits and no metrics recorder.
     pub fn new(engine: Engine) -> Self {
         Self {
+            auth: Auth::new(engine.store().clone(), AuthOptions::default()),
             engine,
             metrics: None,
             config: WebConfig::default(),
@@ -31,15 +35,30 @@ impl AppState {
         self.metrics = Some(handle);
         self
     }
+
+    /// Replaces the sign-in settings (session lifetimes, lockout limits).
+    pub fn with_auth_options(mut self, options: AuthOptions) -> Self {
+        self.auth = Auth::new(self.engine.store().clone(), options);
+        self
+    }
+
+    /// Replaces the limits and cookie settings.
+    pub fn with_config(mut self, config: WebConfig) -> Self {
+        self.config = config;
+        self
+    }
 }
 
-/// Limits of the web layer.
+/// Limits and cookie settings of the web layer.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     /// Largest request body, in bytes (models can be large).
     pub max_body_bytes: usize,
     /// Longest a job activation may wait for work (`requestTimeoutMs` is capped to it).
     pub max_long_poll: Duration,
+    /// Mark the session cookie `Secure` (and name it `__Host-flode_session`): set it
+    /// whenever flode is reached over HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl Default for WebConfig {
@@ -47,6 +66,7 @@ impl Default for WebConfig {
         Self {
             max_body_bytes: 10 * 1024 * 1024,
             max_long_poll: Duration::from_secs(30),
+            secure_cookies: false,
         }
     }
 }

@@ -51,6 +51,10 @@ const KVITTENS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>"#;
 
+/// The account the browser signs in with (every role, so every form is shown).
+pub(crate) const USER: &str = "anna";
+pub(crate) const PASSWORD: &str = "a11y-testlosenord";
+
 /// The job type of the service task in [`ANSOKAN`].
 const JOB_TYPE: &str = "diarium.registrera";
 
@@ -81,12 +85,27 @@ pub(crate) async fn start() -> App {
         .await
         .expect("engine");
     let ids = seed(&engine).await;
+    let state = flode_web::AppState::new(engine);
+    state
+        .auth
+        .add_user(
+            flode_security::NewUser {
+                username: USER.to_owned(),
+                display_name: "Anna Andersson".to_owned(),
+                password: PASSWORD.to_owned(),
+                roles: flode_security::Roles::of(&flode_security::Role::ALL),
+            },
+            "a11y",
+            state.engine.now(),
+        )
+        .await
+        .expect("add the test account");
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1:0");
     let addr: SocketAddr = listener.local_addr().expect("local addr");
-    let router = flode_web::router(flode_web::AppState::new(engine));
+    let router = flode_web::router(state);
     let server = tokio::spawn(async move {
         axum::serve(listener, router).await.expect("serve");
     });

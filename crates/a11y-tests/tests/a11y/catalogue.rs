@@ -27,6 +27,9 @@ pub(crate) struct Page {
     pub(crate) action: Option<Action>,
     #[serde(default)]
     pub(crate) allow: Vec<Allow>,
+    /// Visit signed in (the default) or signed out.
+    #[serde(default = "yes")]
+    pub(crate) signed_in: bool,
 }
 
 /// What to do on the loaded page before checking it.
@@ -57,6 +60,10 @@ pub(crate) struct Allow {
 
 fn ok() -> u16 {
     200
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The catalogue shipped with the crate.

@@ -78,7 +78,21 @@ fn every_admin_page_is_accessible() {
         let shots = screenshot_dir();
         let missed = selftest::run(&browser.client).await;
         let mut results = Vec::new();
+        let mut signed_in = false;
         for page in &catalogue.page {
+            if page.signed_in != signed_in {
+                let changed = if page.signed_in {
+                    sign_in(&browser.client, &app.base_url).await
+                } else {
+                    browser
+                        .client
+                        .delete_all_cookies()
+                        .await
+                        .map_err(|e| format!("signing out: {e}"))
+                };
+                changed.expect("switching between signed in and signed out");
+                signed_in = page.signed_in;
+            }
             let result = check_page(&browser.client, &app, page, &shots).await;
             say(&format!(
                 "a11y: {} {:<24} {:<58} axe {:>2}, keyboard {:>2} stops{}{}",
@@ -241,6 +255,44 @@ async fn open(client: &Client, base: &str, path: &str, page: &Page) -> Result<()
         return Err(format!(
             "HTTP status {status}, expected {} (title {title:?})",
             page.status
+        ));
+    }
+    Ok(())
+}
+
+/// Signs the browser in through the sign-in form, as a person would.
+async fn sign_in(client: &Client, base: &str) -> Result<(), String> {
+    client
+        .goto(&format!("{base}/logga-in"))
+        .await
+        .map_err(|e| format!("loading the sign-in page: {e}"))?;
+    for (selector, text) in [("#username", app::USER), ("#password", app::PASSWORD)] {
+        client
+            .find(Locator::Css(selector))
+            .await
+            .map_err(|e| format!("sign-in field {selector}: {e}"))?
+            .send_keys(text)
+            .await
+            .map_err(|e| format!("typing into {selector}: {e}"))?;
+    }
+    client
+        .execute("window.__a11yBefore = true;", vec![])
+        .await
+        .map_err(|e| format!("signing in: {e}"))?;
+    client
+        .find(Locator::Css(
+            "form[action='/logga-in'] button[type='submit']",
+        ))
+        .await
+        .map_err(|e| format!("the sign-in button: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("pressing the sign-in button: {e}"))?;
+    wait_for_new_page(client).await?;
+    let title = client.title().await.map_err(|e| format!("title: {e}"))?;
+    if title.contains("Logga in") {
+        return Err(format!(
+            "still on the sign-in page after signing in: {title:?}"
         ));
     }
     Ok(())

@@ -179,19 +179,41 @@ impl Drop for Server {
     }
 }
 
-/// A tiny client for the parts of the API the stories use.
+/// A tiny client for the parts of the API the stories use, signed in with an admin API
+/// token made by `flode token add` on the story's database.
 #[derive(Clone)]
 pub(crate) struct Api {
     http: reqwest::Client,
+    token: String,
 }
 
 impl Api {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(db: &Db) -> Self {
+        let name = format!("reliability-{}", uuid::Uuid::new_v4().simple());
+        let out = Command::new(env!("CARGO_BIN_EXE_flode"))
+            .args([
+                "token",
+                "add",
+                "--database",
+                &db.url,
+                "--name",
+                &name,
+                "--role",
+                "admin",
+            ])
+            .output()
+            .expect("run flode token add");
+        assert!(
+            out.status.success(),
+            "flode token add: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Self {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .build()
                 .expect("client"),
+            token: String::from_utf8_lossy(&out.stdout).trim().to_owned(),
         }
     }
 
@@ -204,6 +226,7 @@ impl Api {
         let r = self
             .http
             .post(format!("{base}{path}"))
+            .bearer_auth(&self.token)
             .json(&body)
             .send()
             .await
@@ -217,6 +240,7 @@ impl Api {
         let r = self
             .http
             .get(format!("{base}{path}"))
+            .bearer_auth(&self.token)
             .send()
             .await
             .map_err(|e| e.to_string())?;

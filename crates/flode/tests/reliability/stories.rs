@@ -179,7 +179,7 @@ async fn wait_until_done(api: &Api, base: &str, deadline: Duration) {
 }
 
 async fn kill9_story(db: Db) {
-    let api = Api::new();
+    let api = Api::new(&db);
     let mut server = Server::start(&db, "node-a").await;
     api.deploy(&server.base, "rel.bpmn", &job_model("rel", "rel.effect"))
         .await;
@@ -255,7 +255,7 @@ async fn kill9_with_1000_instances_loses_nothing_and_repeats_no_effect() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_one_postgres_never_hand_out_a_job_twice() {
     let Some(db) = postgres() else { return };
-    let api = Api::new();
+    let api = Api::new(&db);
     let a = Server::start(&db, "node-a").await;
     let b = Server::start(&db, "node-b").await;
     api.deploy(&a.base, "two.bpmn", &job_model("two", "two.effect"))
@@ -286,7 +286,7 @@ async fn two_servers_on_one_postgres_never_hand_out_a_job_twice() {
 }
 
 async fn downtime_story(db: Db) {
-    let api = Api::new();
+    let api = Api::new(&db);
     let mut server = Server::start(&db, "node-t").await;
     let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d-t" targetNamespace="https://flode.example/rel">
@@ -330,7 +330,7 @@ async fn timers_due_during_downtime_fire_after_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_cleanly_and_the_next_start_carries_on() {
     let db = sqlite();
-    let api = Api::new();
+    let api = Api::new(&db);
     let mut server = Server::start(&db, "node-g").await;
     api.deploy(&server.base, "g.bpmn", &job_model("g", "g.effect"))
         .await;

@@ -21,6 +21,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use flode_store::Page;
 
+use crate::auth::{ADMIN, Access, SUPERVISOR};
 use crate::ops;
 use crate::state::AppState;
 
@@ -29,6 +30,15 @@ struct ApiRoute {
     method: Method,
     path: &'static str,
     handler: MethodRouter<AppState>,
+    /// Who may call it; any signed-in principal unless changed.
+    access: Access,
+}
+
+impl ApiRoute {
+    fn access(mut self, access: Access) -> Self {
+        self.access = access;
+        self
+    }
 }
 
 fn get<H, T>(path: &'static str, handler: H) -> ApiRoute
@@ -40,6 +50,7 @@ where
         method: Method::GET,
         path,
         handler: on(MethodFilter::GET, handler),
+        access: Access::SignedIn,
     }
 }
 
@@ -52,20 +63,21 @@ where
         method: Method::POST,
         path,
         handler: on(MethodFilter::POST, handler),
+        access: Access::SignedIn,
     }
 }
 
-/// Every JSON and operational route.
+/// Every JSON and operational route, with who may call it (README, "Roles").
 fn table() -> Vec<ApiRoute> {
     vec![
-        post("/api/deployments", deployments::deploy),
+        post("/api/deployments", deployments::deploy).access(ADMIN),
         get("/api/definitions", definitions::list_definitions),
         get("/api/definitions/{id}", definitions::show),
         post("/api/process-instances", instances::start),
         get("/api/process-instances", instances::list_instances),
         get("/api/process-instances/{id}", instances::show),
         get("/api/process-instances/{id}/history", instances::history),
-        post("/api/process-instances/{id}/cancel", instances::cancel),
+        post("/api/process-instances/{id}/cancel", instances::cancel).access(SUPERVISOR),
         get("/api/user-tasks", user_tasks::list_tasks),
         post("/api/user-tasks/{id}/complete", user_tasks::complete),
         post("/api/jobs/activate", jobs::activate),
@@ -76,25 +88,39 @@ fn table() -> Vec<ApiRoute> {
         post("/api/messages", events::correlate),
         post("/api/signals", events::broadcast),
         get("/api/incidents", incidents::list_incidents),
-        post("/api/incidents/{id}/resolve", incidents::resolve),
+        post("/api/incidents/{id}/resolve", incidents::resolve).access(SUPERVISOR),
         post("/api/decisions/{id}/evaluate", decisions::evaluate),
-        get("/api/openapi.json", openapi::document),
-        get("/healthz", ops::healthz),
-        get("/readyz", ops::readyz),
-        get("/metrics", ops::metrics),
+        get("/api/openapi.json", openapi::document).access(Access::Public),
+        get("/healthz", ops::healthz).access(Access::Public),
+        get("/readyz", ops::readyz).access(Access::Public),
+        get("/metrics", ops::metrics).access(Access::Public),
     ]
 }
 
 /// The API's routes, for [`crate::router`].
 pub(crate) fn router() -> Router<AppState> {
-    table()
-        .into_iter()
-        .fold(Router::new(), |r, route| r.route(route.path, route.handler))
+    table().into_iter().fold(Router::new(), |r, route| {
+        let access = route.access;
+        let handler = route
+            .handler
+            .route_layer(axum::middleware::from_fn(move |req, next| {
+                crate::auth::require(access, req, next)
+            }));
+        r.route(route.path, handler)
+    })
 }
 
 /// Method and path of every API and operational route (in axum's `{param}` syntax).
 pub fn routes() -> Vec<(Method, &'static str)> {
     table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+/// Method, path and the access each API and operational route needs.
+pub fn access() -> Vec<(Method, &'static str, Access)> {
+    table()
+        .into_iter()
+        .map(|r| (r.method, r.path, r.access))
+        .collect()
 }
 
 /// Paging from optional query parameters: at most 500 rows, 50 by default.

@@ -129,6 +129,17 @@ pub(crate) fn forbidden_page() -> Response {
     )
 }
 
+/// 403 page for a signed-in person without the role an action needs.
+pub(crate) fn no_access_page() -> Response {
+    page(
+        StatusCode::FORBIDDEN,
+        "Du saknar behörighet",
+        "Din roll ger inte behörighet till den här åtgärden. Kontakta en administratör om du behöver den.",
+        None,
+        None,
+    )
+}
+
 /// 500 page, with the request id to quote when reporting it.
 pub(crate) fn internal_error_page(correlation_id: Option<&str>) -> Response {
     page(

@@ -37,12 +37,23 @@ pub(crate) struct NavItem {
     pub(crate) current: bool,
 }
 
+/// The signed-in person, for the header.
+#[derive(Debug)]
+pub(crate) struct Viewer {
+    pub(crate) display_name: String,
+    /// Swedish role labels, comma-separated.
+    pub(crate) roles: String,
+}
+
 /// The frame of a page, read by `base.html`.
 #[derive(Debug)]
 pub(crate) struct Layout {
     /// Page title, also the `<h1>` on most pages.
     pub(crate) title: String,
+    /// The main menu; empty when nobody is signed in.
     pub(crate) nav: Vec<NavItem>,
+    /// Who is signed in (name and sign-out button in the header).
+    pub(crate) viewer: Option<Viewer>,
     /// A success message after a Post/Redirect/Get.
     pub(crate) notice: Option<&'static str>,
     /// Form errors for the error summary; non-empty prefixes the title with "Fel: ".
@@ -50,17 +61,32 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
+    /// The frame for the person signed in to the current request (see
+    /// [`crate::auth::viewer`]); nobody signed in gets no menu.
     pub(crate) fn new(title: impl Into<String>, section: Section) -> Self {
+        let viewer = crate::auth::viewer().map(|p| Viewer {
+            roles: p
+                .roles
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+            display_name: p.display_name,
+        });
         Self {
             title: title.into(),
-            nav: MENU
-                .iter()
-                .map(|&(s, href, label)| NavItem {
-                    href,
-                    label,
-                    current: s == section,
-                })
-                .collect(),
+            nav: if viewer.is_some() {
+                MENU.iter()
+                    .map(|&(s, href, label)| NavItem {
+                        href,
+                        label,
+                        current: s == section,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            viewer,
             notice: None,
             errors: Vec::new(),
         }
@@ -88,6 +114,7 @@ fn notice_text(flag: &str) -> Option<&'static str> {
         "avbruten" => "Instansen är avbruten.",
         "slutford" => "Uppgiften är slutförd.",
         "lost" => "Incidenten är löst.",
+        "utloggad" => "Du är utloggad.",
         _ => return None,
     })
 }

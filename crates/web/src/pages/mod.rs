@@ -11,31 +11,56 @@ mod incidents;
 mod instances;
 mod jobs;
 mod labels;
-mod layout;
+pub(crate) mod layout;
+mod login;
 mod overview;
 mod tasks;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 
+use crate::auth::{ADMIN, Access, SUPERVISOR};
 use crate::state::AppState;
 
-/// The page routes.
+/// Guards a page route: see [`crate::auth`].
+fn needs(access: Access, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    route.route_layer(axum::middleware::from_fn(move |req, next| {
+        crate::auth::require(access, req, next)
+    }))
+}
+
+/// The page routes, with who may use them (README, "Roles"). Every page but the sign-in
+/// page needs a signed-in person.
 pub(crate) fn router() -> Router<AppState> {
+    use Access::SignedIn;
     Router::new()
-        .route("/", get(overview::show))
+        .route("/logga-in", get(login::show).post(login::submit))
+        .route("/logga-ut", post(login::logout))
+        .route("/", needs(SignedIn, get(overview::show)))
         .route(
             "/processer",
-            get(definitions::list).post(definitions::deploy),
+            needs(SignedIn, get(definitions::list)).merge(needs(ADMIN, post(definitions::deploy))),
         )
-        .route("/processer/{id}", get(definitions::show))
-        .route("/processer/{id}/starta", post(definitions::start))
-        .route("/instanser", get(instances::list))
-        .route("/instanser/{id}", get(instances::show))
-        .route("/instanser/{id}/avbryt", post(instances::cancel))
-        .route("/uppgifter", get(tasks::list))
-        .route("/uppgifter/{id}/slutfor", post(tasks::complete))
-        .route("/jobb", get(jobs::list))
-        .route("/incidenter", get(incidents::list))
-        .route("/incidenter/{id}/los", post(incidents::resolve))
+        .route("/processer/{id}", needs(SignedIn, get(definitions::show)))
+        .route(
+            "/processer/{id}/starta",
+            needs(SignedIn, post(definitions::start)),
+        )
+        .route("/instanser", needs(SignedIn, get(instances::list)))
+        .route("/instanser/{id}", needs(SignedIn, get(instances::show)))
+        .route(
+            "/instanser/{id}/avbryt",
+            needs(SUPERVISOR, post(instances::cancel)),
+        )
+        .route("/uppgifter", needs(SignedIn, get(tasks::list)))
+        .route(
+            "/uppgifter/{id}/slutfor",
+            needs(SignedIn, post(tasks::complete)),
+        )
+        .route("/jobb", needs(SignedIn, get(jobs::list)))
+        .route("/incidenter", needs(SignedIn, get(incidents::list)))
+        .route(
+            "/incidenter/{id}/los",
+            needs(SUPERVISOR, post(incidents::resolve)),
+        )
 }

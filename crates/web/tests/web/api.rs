@@ -144,10 +144,12 @@ async fn activation_long_polls_until_a_job_is_created() {
     app.deploy_model().await;
     let poll = {
         let app_router = app.router.clone();
+        let cookie = app.cookie.clone();
         tokio::spawn(async move {
             use tower::ServiceExt;
             let req = axum::http::Request::post("/api/jobs/activate")
                 .header("content-type", "application/json")
+                .header("cookie", &cookie)
                 .body(axum::body::Body::from(
                     json!({"type": "demo.work", "worker": "w1", "requestTimeoutMs": 10000})
                         .to_string(),

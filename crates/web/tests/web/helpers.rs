@@ -6,6 +6,7 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use flode_engine::{Engine, EngineOptions, SystemClock};
+use flode_security::{Auth, NewUser, Role, Roles};
 use flode_store::{Store, StoreOptions};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -28,10 +29,17 @@ pub(crate) const MODEL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>"#;
 
+/// The test account that [`app`] signs in: every role, so that every action is allowed.
+pub(crate) const TEST_USER: &str = "testare";
+pub(crate) const TEST_PASSWORD: &str = "testarens lösenord";
+
 /// The router and what is behind it; the directory lives as long as the app.
 pub(crate) struct TestApp {
     pub(crate) router: Router,
     pub(crate) engine: Engine,
+    pub(crate) auth: Auth,
+    /// `Cookie` header of [`TEST_USER`]'s session, sent by [`TestApp::send`].
+    pub(crate) cookie: String,
     _dir: TempDir,
 }
 
@@ -77,16 +85,43 @@ pub(crate) async fn app() -> TestApp {
     let engine = Engine::new(store, Arc::new(SystemClock), EngineOptions::default())
         .await
         .expect("engine");
-    let router = flode_web::router(flode_web::AppState::new(engine.clone()));
-    TestApp {
+    let state = flode_web::AppState::new(engine.clone());
+    let auth = state.auth.clone();
+    let router = flode_web::router(state);
+    let mut app = TestApp {
         router,
         engine,
+        auth,
+        cookie: String::new(),
         _dir: dir,
-    }
+    };
+    app.add_user(TEST_USER, TEST_PASSWORD, &Role::ALL).await;
+    app.cookie = app.sign_in(TEST_USER, TEST_PASSWORD).await;
+    app
+}
+
+/// The `name=value` of a response's `Set-Cookie`.
+pub(crate) fn cookie_of(r: &Reply) -> String {
+    let set = r
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no Set-Cookie ({}): {}", r.status, r.text()));
+    set.split(';').next().unwrap_or_default().to_owned()
 }
 
 impl TestApp {
-    pub(crate) async fn send(&self, req: Request<Body>) -> Reply {
+    /// Sends as [`TEST_USER`], unless the request carries its own credentials.
+    pub(crate) async fn send(&self, mut req: Request<Body>) -> Reply {
+        let h = req.headers_mut();
+        if !h.contains_key(header::COOKIE) && !h.contains_key(header::AUTHORIZATION) {
+            h.insert(header::COOKIE, self.cookie.parse().expect("cookie"));
+        }
+        self.send_as_is(req).await
+    }
+
+    /// Sends without adding credentials.
+    pub(crate) async fn send_as_is(&self, req: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(req).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
@@ -124,6 +159,49 @@ impl TestApp {
     /// A same-origin form post, as a browser sends it.
     pub(crate) async fn form(&self, uri: &str, fields: &[(&str, &str)]) -> Reply {
         self.send(form_request(uri, fields)).await
+    }
+
+    /// Creates an account.
+    pub(crate) async fn add_user(&self, username: &str, password: &str, roles: &[Role]) {
+        self.auth
+            .add_user(
+                NewUser {
+                    username: username.to_owned(),
+                    display_name: format!("Test {username}"),
+                    password: password.to_owned(),
+                    roles: Roles::of(roles),
+                },
+                "test",
+                self.engine.now(),
+            )
+            .await
+            .expect("add user");
+    }
+
+    /// Signs in through the form; returns the `Cookie` header value.
+    pub(crate) async fn sign_in(&self, username: &str, password: &str) -> String {
+        let r = self
+            .send_as_is(form_request(
+                "/logga-in",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("tillbaka", "/"),
+                ],
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        cookie_of(&r)
+    }
+
+    /// Creates an API token; returns it.
+    pub(crate) async fn token(&self, name: &str, roles: &[Role]) -> String {
+        let (_, token) = self
+            .auth
+            .add_token(name, Roles::of(roles), "test", self.engine.now())
+            .await
+            .expect("token");
+        token.expose().to_owned()
     }
 
     /// Deploys [`MODEL`] through the API; returns the definition id.

@@ -2,6 +2,7 @@
 //! SQLite store.
 
 mod api;
+mod auth;
 mod csrf;
 mod helpers;
 mod openapi;

@@ -1,0 +1,325 @@
+//! The sign-in story over the store, on SQLite and (when reachable; required with
+//! FLODE_REQUIRE_PG=1 or in CI) PostgreSQL: accounts, sessions with expiry, sign-out, API
+//! tokens and revocation, the lockout, and the audit lines each leaves.
+
+use flode_security::{
+    Auth, AuthOptions, Error, LoginError, NewUser, PrincipalKind, Role, Roles, SessionPolicy,
+};
+use flode_store::{Store, StoreOptions};
+
+const T0: i64 = 1_767_225_600_000;
+const MIN: i64 = 60_000;
+
+/// A database for one test; a PostgreSQL one is dropped afterwards.
+struct TestDb {
+    name: &'static str,
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_drop: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, db)) = self.pg_drop.take() {
+            let _ = std::process::Command::new("psql")
+                .args([
+                    admin.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+                ])
+                .output();
+        }
+    }
+}
+
+/// SQLite, plus PostgreSQL when available (see the module docs).
+fn databases() -> Vec<TestDb> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut dbs = vec![TestDb {
+        name: "sqlite",
+        url: format!("sqlite://{}", dir.path().join("flode.db").display()),
+        _dir: Some(dir),
+        pg_drop: None,
+    }];
+    let admin = std::env::var("FLODE_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let db = format!("flode_auth_{}", uuid::Uuid::new_v4().simple());
+    let out = std::process::Command::new("psql")
+        .args([admin.as_str(), "-qc", &format!("CREATE DATABASE {db}")])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .unwrap_or(admin.clone());
+            dbs.push(TestDb {
+                name: "postgres",
+                url: format!("{base}/{db}"),
+                _dir: None,
+                pg_drop: Some((admin, db)),
+            });
+        }
+        other => {
+            if std::env::var_os("CI").is_some() || std::env::var_os("FLODE_REQUIRE_PG").is_some() {
+                panic!("PostgreSQL is required but not usable at {admin}: {other:?}");
+            }
+            eprintln!("WARNING: PostgreSQL not usable ({other:?}); SQLite only");
+        }
+    }
+    dbs
+}
+
+async fn auth(db: &TestDb) -> Auth {
+    let store = Store::connect(&StoreOptions::new(&db.url))
+        .await
+        .expect("connect");
+    store.migrate().await.expect("migrate");
+    Auth::new(store, AuthOptions::default())
+}
+
+fn anna() -> NewUser {
+    NewUser {
+        username: "Anna".into(),
+        display_name: "Anna Berg".into(),
+        password: "rätt lösenord 1".into(),
+        roles: Roles::of(&[Role::Socialsekreterare, Role::ForsteSocialsekreterare]),
+    }
+}
+
+#[tokio::test]
+async fn accounts_sessions_and_sign_out() {
+    for db in databases() {
+        let auth = auth(&db).await;
+        let user = auth.add_user(anna(), "cli", T0).await.expect("add user");
+        assert_eq!(user.username, "anna", "{}", db.name);
+        assert!(user.password_hash.starts_with("$argon2id$"));
+        assert!(matches!(
+            auth.add_user(anna(), "cli", T0).await,
+            Err(Error::Conflict(_))
+        ));
+        let weak = NewUser {
+            username: "bo".into(),
+            password: "kort".into(),
+            ..anna()
+        };
+        assert!(matches!(
+            auth.add_user(weak, "cli", T0).await,
+            Err(Error::Invalid(_))
+        ));
+
+        let s = auth
+            .login("ANNA", "rätt lösenord 1", Some("10.0.0.1"), T0)
+            .await
+            .expect("sign in");
+        assert_eq!(s.principal.name, "anna");
+        assert!(s.principal.roles.contains(Role::ForsteSocialsekreterare));
+        assert!(matches!(s.principal.kind, PrincipalKind::Staff { .. }));
+        let id = s.id.expose().to_owned();
+        // Only the hash is stored.
+        let stored = auth
+            .store()
+            .staff_session(&flode_security::secret::hash(&id))
+            .await
+            .expect("read")
+            .expect("session");
+        assert_ne!(stored.0.id_hash, id);
+
+        // Activity keeps the session alive past the idle time...
+        let idle = SessionPolicy::default().idle_ms;
+        assert!(auth.session(&id, T0 + 20 * MIN).await.expect("s").is_some());
+        assert!(
+            auth.session(&id, T0 + 45 * MIN).await.expect("s").is_some(),
+            "{}",
+            db.name
+        );
+        // ...but not past it without any.
+        assert!(
+            auth.session(&id, T0 + 45 * MIN + idle)
+                .await
+                .expect("s")
+                .is_none()
+        );
+        assert!(auth.session("nonsense", T0).await.expect("s").is_none());
+
+        // Absolute expiry, however active.
+        let s2 = auth
+            .login("anna", "rätt lösenord 1", None, T0)
+            .await
+            .expect("sign in");
+        let id2 = s2.id.expose().to_owned();
+        let mut t = T0;
+        while t + 20 * MIN < T0 + SessionPolicy::default().absolute_ms {
+            t += 20 * MIN;
+            assert!(auth.session(&id2, t).await.expect("s").is_some(), "at {t}");
+        }
+        assert!(
+            auth.session(&id2, T0 + SessionPolicy::default().absolute_ms)
+                .await
+                .expect("s")
+                .is_none()
+        );
+
+        // Sign-out ends the session.
+        let s3 = auth
+            .login("anna", "rätt lösenord 1", None, T0)
+            .await
+            .expect("sign in");
+        let id3 = s3.id.expose().to_owned();
+        auth.logout(&id3, Some("10.0.0.1"), T0 + 1)
+            .await
+            .expect("logout");
+        assert!(auth.session(&id3, T0 + 2).await.expect("s").is_none());
+        auth.logout(&id3, None, T0 + 3)
+            .await
+            .expect("twice is fine");
+
+        let kinds: Vec<String> = auth
+            .store()
+            .audit_events(50)
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "logout",
+                "login_succeeded",
+                "login_succeeded",
+                "login_succeeded",
+                "user_created"
+            ],
+            "{}",
+            db.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn failures_are_audited_without_secrets_and_lock() {
+    for db in databases() {
+        let auth = auth(&db).await;
+        auth.add_user(anna(), "cli", T0).await.expect("add");
+        let e = auth
+            .login("anna", "fel lösenord", Some("10.0.0.9"), T0)
+            .await;
+        assert!(matches!(e, Err(LoginError::Invalid)));
+        let e = auth.login("okand", "hemligt-i-fel-falt", None, T0).await;
+        assert!(
+            matches!(e, Err(LoginError::Invalid)),
+            "same answer for an unknown user"
+        );
+        for i in 0..3 {
+            let e = auth.login("anna", "fel lösenord", None, T0 + i).await;
+            assert!(matches!(e, Err(LoginError::Invalid)));
+        }
+        // The fifth failure locks; then even the right password is refused.
+        let e = auth.login("anna", "fel lösenord", None, T0 + 10).await;
+        assert!(matches!(e, Err(LoginError::Locked { .. })), "{e:?}");
+        let e = auth.login("anna", "rätt lösenord 1", None, T0 + 11).await;
+        assert!(matches!(e, Err(LoginError::Locked { .. })));
+        // 15 minutes after the first failure it opens again.
+        auth.login("anna", "rätt lösenord 1", None, T0 + 15 * MIN + 1)
+            .await
+            .expect("unlocked");
+
+        let events = auth.store().audit_events(50).await.expect("audit");
+        let all = format!("{events:?}");
+        for secret in [
+            "fel lösenord",
+            "rätt lösenord",
+            "hemligt-i-fel-falt",
+            "okand",
+        ] {
+            assert!(
+                !all.contains(secret),
+                "{secret:?} leaked into the audit log: {all}"
+            );
+        }
+        let failed: Vec<_> = events.iter().filter(|e| e.kind == "login_failed").collect();
+        assert_eq!(failed.len(), 6, "{}", db.name);
+        assert!(
+            failed
+                .iter()
+                .any(|e| e.actor.is_none() && e.detail["reason"] == "unknown_user")
+        );
+        assert!(
+            failed
+                .iter()
+                .any(|e| e.client_ip.as_deref() == Some("10.0.0.9"))
+        );
+        assert_eq!(
+            events.iter().filter(|e| e.kind == "login_locked").count(),
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn api_tokens_work_until_revoked() {
+    for db in databases() {
+        let auth = auth(&db).await;
+        let (record, token) = auth
+            .add_token(
+                "diarium-worker",
+                Roles::of(&[Role::Socialsekreterare]),
+                "cli",
+                T0,
+            )
+            .await
+            .expect("token");
+        assert_ne!(record.token_hash, token.expose());
+        let p = auth
+            .bearer(token.expose())
+            .await
+            .expect("b")
+            .expect("known");
+        assert_eq!(p.name, "diarium-worker");
+        assert!(matches!(p.kind, PrincipalKind::Service { .. }));
+        assert!(auth.bearer("flode_unknown").await.expect("b").is_none());
+        assert!(matches!(
+            auth.add_token("diarium-worker", Roles::of(&[Role::Admin]), "cli", T0)
+                .await,
+            Err(Error::Conflict(_))
+        ));
+        assert!(
+            auth.revoke_token("diarium-worker", "cli", T0 + 1)
+                .await
+                .expect("revoke")
+        );
+        assert!(
+            !auth
+                .revoke_token("diarium-worker", "cli", T0 + 2)
+                .await
+                .expect("again")
+        );
+        assert!(
+            auth.bearer(token.expose()).await.expect("b").is_none(),
+            "{}",
+            db.name
+        );
+        assert_eq!(auth.store().api_tokens().await.expect("list").len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn demo_users_are_seeded_once() {
+    for db in databases() {
+        let auth = auth(&db).await;
+        assert_eq!(auth.seed_demo_users(T0).await.expect("seed").len(), 3);
+        assert!(auth.seed_demo_users(T0).await.expect("again").is_empty());
+        for (user, password, _, _) in flode_security::DEMO_USERS {
+            auth.login(user, password, None, T0)
+                .await
+                .expect("demo sign-in");
+        }
+        assert_eq!(
+            auth.store().staff_users().await.expect("users").len(),
+            3,
+            "{}",
+            db.name
+        );
+    }
+}
