@@ -165,6 +165,25 @@ async fn insert_audit(tx: &mut Transaction<'static, Any>, event: &AuditEvent) ->
 
 impl Store {
     /// A write transaction for this module (the same locking as [`Store::begin`]).
+    /// Runs `insert` and records `audit` in one transaction; a unique violation (a taken
+    /// name) is a `Conflict` with `taken`'s message, and nothing is written.
+    async fn insert_audited(
+        &self,
+        insert: sqlx::query::Query<'_, Any, sqlx::any::AnyArguments>,
+        audit: &AuditEvent,
+        taken: impl FnOnce() -> String,
+    ) -> Result<(), Error> {
+        let mut tx = self.begin_auth().await?;
+        match insert.execute(&mut *tx).await {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(Error::Conflict(taken())),
+            Err(e) => return Err(e.into()),
+        }
+        insert_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn begin_auth(&self) -> Result<Transaction<'static, Any>, Error> {
         Ok(match self.backend {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
@@ -178,8 +197,7 @@ impl Store {
         user: &StaffUserRecord,
         audit: &AuditEvent,
     ) -> Result<(), Error> {
-        let mut tx = self.begin_auth().await?;
-        let inserted = sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO staff_users (id, username, display_name, password_hash, roles, created_at, disabled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(user.id.clone())
@@ -188,22 +206,11 @@ impl Store {
         .bind(user.password_hash.clone())
         .bind(roles_json(&user.roles))
         .bind(user.created_at)
-        .bind(user.disabled_at)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(Error::Conflict(format!(
-                    "the username {:?} is taken",
-                    user.username
-                )));
-            }
-            Err(e) => return Err(e.into()),
-        }
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        .bind(user.disabled_at);
+        self.insert_audited(insert, audit, || {
+            format!("the username {:?} is taken", user.username)
+        })
+        .await
     }
 
     /// The account with this (lower-case) username, if any.
@@ -346,8 +353,7 @@ impl Store {
         token: &ApiTokenRecord,
         audit: &AuditEvent,
     ) -> Result<(), Error> {
-        let mut tx = self.begin_auth().await?;
-        let inserted = sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO api_tokens (id, name, token_hash, roles, created_by, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(token.id.clone())
@@ -356,22 +362,11 @@ impl Store {
         .bind(roles_json(&token.roles))
         .bind(token.created_by.clone())
         .bind(token.created_at)
-        .bind(token.revoked_at)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(Error::Conflict(format!(
-                    "a token named {:?} exists",
-                    token.name
-                )));
-            }
-            Err(e) => return Err(e.into()),
-        }
-        insert_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        .bind(token.revoked_at);
+        self.insert_audited(insert, audit, || {
+            format!("a token named {:?} exists", token.name)
+        })
+        .await
     }
 
     /// The token with this hash, revoked or not.
