@@ -6,10 +6,8 @@
 //! Client fault) or unusable variables go straight to an incident for a person.
 //!
 //! Only the engine's public job API is used (`activate_jobs`, `complete_job`,
-//! `fail_job`), so the same loop could run outside the node, over the JSON API.
-
-use std::future::Future;
-use std::time::Duration;
+//! `fail_job`). A node runs workers through `flode_engine::worker::Workers`, which owns the
+//! lease-and-wait loop; `work_once` is one round of it (not yet wired into `flode serve`).
 
 use flode_engine::{ActivatedJob, Engine};
 use serde_json::{Map, Value, json};
@@ -37,8 +35,6 @@ pub struct WorkerOptions {
     pub lagtext: String,
     /// First backoff while SSBTEK is down; doubled per attempt, at most 10 minutes.
     pub backoff_ms: i64,
-    /// Longest sleep when no wake-up comes (jobs made ready by backoff).
-    pub poll: Duration,
 }
 
 impl WorkerOptions {
@@ -51,7 +47,6 @@ impl WorkerOptions {
             syfte: "Handläggning av ansökan om ekonomiskt bistånd".into(),
             lagtext: lagtext.into(),
             backoff_ms: 30_000,
-            poll: Duration::from_secs(1),
         }
     }
 }
@@ -94,38 +89,6 @@ pub async fn work_once(
         out.push(work_job(engine, client, options, &job).await?);
     }
     Ok(out)
-}
-
-/// Works jobs until `shutdown` resolves.
-pub async fn run(
-    engine: Engine,
-    client: Client,
-    options: WorkerOptions,
-    shutdown: impl Future<Output = ()>,
-) -> Result<(), WorkerError> {
-    let waker = engine.job_waker(JOB_TYPE);
-    tokio::pin!(shutdown);
-    loop {
-        // Registered before looking, so a job committed in between is not missed.
-        let woken = waker.notified();
-        tokio::pin!(woken);
-        woken.as_mut().enable();
-        let worked = match work_once(&engine, &client, &options).await {
-            Ok(done) => !done.is_empty(),
-            Err(e) => {
-                tracing::warn!(error = %e, "SSBTEK worker could not work jobs");
-                false
-            }
-        };
-        if worked {
-            continue;
-        }
-        tokio::select! {
-            () = &mut shutdown => return Ok(()),
-            () = &mut woken => {}
-            () = tokio::time::sleep(options.poll) => {}
-        }
-    }
 }
 
 async fn work_job(
