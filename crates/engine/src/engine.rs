@@ -659,16 +659,7 @@ impl Engine {
     ) -> Result<InstanceRecord, Error> {
         self.check_variables(&variables)?;
         self.refresh_definitions().await?;
-        let compiled = match self.latest(process_key) {
-            Ok(compiled) => compiled,
-            // Deployed a moment ago on another node, before its announcement arrived?
-            Err(Error::NotFound { .. }) if self.inner.deployments_heard.load(Ordering::SeqCst) => {
-                self.catch_up(self.inner.store.definition_count().await?)
-                    .await?;
-                self.latest(process_key)?
-            }
-            Err(e) => return Err(e),
-        };
+        let compiled = self.latest_to_start(process_key).await?;
         // A new instance depends on nothing stored, so it runs before the write transaction
         // opens: on SQLite the one writer is held only for the writes.
         let outcome = self.run_new(&compiled, variables, business_key, None, None)?;
@@ -685,6 +676,47 @@ impl Engine {
         let instance = self.persist_new(&mut tx, outcome).await?;
         self.commit(tx).await?;
         Ok(instance)
+    }
+
+    /// The latest version of `process_key`, also when it was deployed a moment ago on
+    /// another node and its announcement has not arrived yet.
+    async fn latest_to_start(&self, process_key: &str) -> Result<Arc<CompiledProcess>, Error> {
+        match self.latest(process_key) {
+            Err(Error::NotFound { .. }) if self.inner.deployments_heard.load(Ordering::SeqCst) => {
+                self.catch_up(self.inner.store.definition_count().await?)
+                    .await?;
+                self.latest(process_key)
+            }
+            found => found,
+        }
+    }
+
+    /// A write transaction for callers whose own rows must commit together with an
+    /// instance start (a case and the process that carries it): start with
+    /// [`Engine::start_in`], finish with [`Engine::commit_transaction`].
+    pub async fn transaction(&self) -> Result<Tx, Error> {
+        self.begin().await
+    }
+
+    /// Starts an instance of the latest version of `process_key` inside `tx`; it runs to
+    /// its first wait states, and its jobs commit with `tx`.
+    pub async fn start_in(
+        &self,
+        tx: &mut Tx,
+        process_key: &str,
+        variables: Map<String, Value>,
+        business_key: Option<String>,
+    ) -> Result<InstanceRecord, Error> {
+        self.check_variables(&variables)?;
+        let compiled = self.latest_to_start(process_key).await?;
+        let outcome = self.run_new(&compiled, variables, business_key, None, None)?;
+        self.persist_new(tx, outcome).await
+    }
+
+    /// Commits a transaction from [`Engine::transaction`] and wakes the workers for the
+    /// jobs it made.
+    pub async fn commit_transaction(&self, tx: Tx) -> Result<(), Error> {
+        self.commit(tx).await
     }
 
     /// Runs a new instance of `compiled` in memory.

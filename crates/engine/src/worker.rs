@@ -12,6 +12,8 @@ use serde_json::{Map, Value};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use flode_store::JobRecord;
+
 use crate::engine::{ActivatedJob, Engine};
 
 /// How long a job stays leased to an in-process worker; longer than any handler should take.
@@ -27,6 +29,10 @@ pub struct JobFailure {
     /// Whether trying again may help (a service that is down) or not (bad input, which a
     /// person must look at: the job goes straight to an incident).
     pub retry: bool,
+    /// Wait before the next attempt; `None` is the engine's default (1 s, doubling). A
+    /// handler that knows its service is down for minutes sets more, so that the job's
+    /// retries outlast the outage instead of being spent in seconds.
+    pub backoff_ms: Option<i64>,
 }
 
 impl JobFailure {
@@ -35,6 +41,7 @@ impl JobFailure {
         Self {
             message: message.into(),
             retry: true,
+            backoff_ms: None,
         }
     }
 
@@ -43,6 +50,23 @@ impl JobFailure {
         Self {
             message: message.into(),
             retry: false,
+            backoff_ms: None,
+        }
+    }
+
+    /// Next attempt no sooner than `ms` from now (only matters for a retried failure).
+    #[must_use]
+    pub fn after_ms(mut self, ms: i64) -> Self {
+        self.backoff_ms = Some(ms);
+        self
+    }
+
+    /// The retries to leave on `job` when it fails with this: one fewer, or none at once.
+    pub fn retries_left(&self, job: &JobRecord) -> i64 {
+        if self.retry {
+            (job.retries - 1).max(0)
+        } else {
+            0
         }
     }
 }
@@ -137,19 +161,65 @@ async fn finish<H: Handler>(engine: &Engine, handler: &H, name: &str, job: &Acti
     let reported = match handler.handle(job).await {
         Ok(variables) => engine.complete_job(id, Some(name), variables).await,
         Err(failure) => {
-            let retries = if failure.retry {
-                (job.job.retries - 1).max(0)
-            } else {
-                0
-            };
-            tracing::info!(job = %id, job_type = %job.job.job_type, retries, reason = %failure.message, "job failed");
+            let retries = failure.retries_left(&job.job);
+            tracing::info!(job = %id, job_type = %job.job.job_type, retries, backoff_ms = ?failure.backoff_ms, reason = %failure.message, "job failed");
             engine
-                .fail_job(id, Some(name), retries, &failure.message, None)
+                .fail_job(
+                    id,
+                    Some(name),
+                    retries,
+                    &failure.message,
+                    failure.backoff_ms,
+                )
                 .await
                 .map(|_| ())
         }
     };
     if let Err(e) = reported {
         tracing::warn!(job = %id, error = %e, "in-process worker could not report a job");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(retries: i64) -> JobRecord {
+        JobRecord {
+            id: "j".into(),
+            kind: "task".into(),
+            job_type: "t".into(),
+            instance_id: None,
+            token: None,
+            node_id: None,
+            state: "active".into(),
+            retries,
+            attempts: 1,
+            due_at: 0,
+            lease_owner: None,
+            lease_until: None,
+            idempotency_key: "k".into(),
+            payload: Value::Null,
+            error: None,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_failure_carries_its_own_backoff_or_the_engines() {
+        assert_eq!(JobFailure::transient("nere").backoff_ms, None);
+        let later = JobFailure::transient("nere").after_ms(30_000);
+        assert_eq!(later.backoff_ms, Some(30_000));
+        assert!(later.retry);
+        assert_eq!(later.message, "nere");
+        assert_eq!(JobFailure::permanent("fel").after_ms(5).backoff_ms, Some(5));
+    }
+
+    #[test]
+    fn transient_failures_spend_one_retry_permanent_ones_all() {
+        assert_eq!(JobFailure::transient("x").retries_left(&job(3)), 2);
+        assert_eq!(JobFailure::transient("x").retries_left(&job(0)), 0);
+        assert_eq!(JobFailure::permanent("x").retries_left(&job(3)), 0);
     }
 }

@@ -1,4 +1,4 @@
-//! The processes flode ships (crates/flode/processes/), run headless through `flode bpmn run`:
+//! The processes flode ships (crates/casework/processes/), run headless through `flode bpmn run`:
 //! every path of försörjningsstöd, and the delegation rules that choose between them.
 
 use std::process::Command;
@@ -6,7 +6,10 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 fn process(file: &str) -> String {
-    format!("{}/processes/{file}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../casework/processes/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// Runs försörjningsstöd with `vars`, completing every job and user task without variables.
@@ -47,10 +50,9 @@ fn trace(result: &Value) -> Vec<&str> {
 fn delegable() -> Value {
     json!({
         "delegationAktiv": true,
-        "skyddadIdentitet": false,
         "ansokningstyp": "aterkommande",
         "forandringar": false,
-        "ssbtekKomplett": true,
+        "ssbtek": {"kallorMedFel": [], "skyddadIdentitet": false},
         "utfall": "deficit",
         "berakning": {"support": 11140}
     })
@@ -113,9 +115,9 @@ fn everything_the_delegation_does_not_allow_goes_to_a_social_worker() {
     let mut new = delegable();
     new["ansokningstyp"] = json!("nyansokan");
     let mut protected = delegable();
-    protected["skyddadIdentitet"] = json!(true);
+    protected["ssbtek"]["skyddadIdentitet"] = json!(true);
     let mut incomplete = delegable();
-    incomplete["ssbtekKomplett"] = json!(false);
+    incomplete["ssbtek"]["kallorMedFel"] = json!(["CSN"]);
     let mut no_delegation = delegable();
     no_delegation["delegationAktiv"] = json!(false);
     let cases = [

@@ -5,10 +5,12 @@
 //! waits at the task, to resume when an attempt succeeds; a refused question (a SOAP
 //! Client fault) or unusable variables go straight to an incident for a person.
 //!
-//! Only the engine's public job API is used (`activate_jobs`, `complete_job`,
-//! `fail_job`). A node runs workers through `flode_engine::worker::Workers`, which owns the
-//! lease-and-wait loop; `work_once` is one round of it (not yet wired into `flode serve`).
+//! [`fetch`] is that work for one job, once: a node runs it as the [`SsbtekFetch`] handler
+//! under `flode_engine::worker::Workers` (`flode serve` does), which owns leases and the
+//! lease-and-wait loop; [`work_once`] is one round of it over the engine's public job API
+//! (`activate_jobs`, `complete_job`, `fail_job`), for tests and callers without `Workers`.
 
+use flode_engine::worker::{Handler, JobFailure};
 use flode_engine::{ActivatedJob, Engine};
 use serde_json::{Map, Value, json};
 
@@ -22,11 +24,12 @@ pub const JOB_TYPE: &str = "ssbtek.fetch";
 /// Worker settings.
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
-    /// Lease owner, e.g. `node-1/ssbtek`.
+    /// Lease owner, e.g. `node-1/ssbtek`; the handläggare `system:<worker>` when the job
+    /// names none.
     pub worker: String,
-    /// Jobs leased per round.
+    /// Jobs leased per round ([`work_once`] only: `Workers` leases its own).
     pub max_jobs: i64,
-    /// Longer than a call with all its retries may take.
+    /// Longer than a call with all its retries may take ([`work_once`] only).
     pub lease_ms: i64,
     /// `syfte` when the job names none.
     pub syfte: String,
@@ -99,13 +102,61 @@ async fn work_job(
 ) -> Result<JobOutcome, WorkerError> {
     let id = &job.job.id;
     let worker = Some(options.worker.as_str());
-    let fraga = match fraga(client, options, job) {
-        Ok(f) => f,
-        Err(message) => {
-            engine.fail_job(id, worker, 0, &message, None).await?;
-            return Ok(JobOutcome::Incident);
+    match fetch(client, options, job).await {
+        Ok(vars) => {
+            engine.complete_job(id, worker, vars).await?;
+            Ok(JobOutcome::Completed)
         }
-    };
+        Err(failure) => {
+            let retries = failure.retries_left(&job.job);
+            let failed = engine
+                .fail_job(id, worker, retries, &failure.message, failure.backoff_ms)
+                .await?;
+            Ok(if failed.state == "failed" {
+                JobOutcome::Incident
+            } else {
+                JobOutcome::Retrying
+            })
+        }
+    }
+}
+
+/// `ssbtek.fetch` as an in-process worker: `Workers::start(&engine, SsbtekFetch::new(..))`.
+#[derive(Debug, Clone)]
+pub struct SsbtekFetch {
+    client: Client,
+    options: WorkerOptions,
+}
+
+impl SsbtekFetch {
+    /// A handler asking SSBTEK through `client`.
+    pub fn new(client: Client, options: WorkerOptions) -> Self {
+        Self { client, options }
+    }
+}
+
+impl Handler for SsbtekFetch {
+    fn job_type(&self) -> &str {
+        JOB_TYPE
+    }
+
+    async fn handle(&self, job: &ActivatedJob) -> Result<Map<String, Value>, JobFailure> {
+        fetch(&self.client, &self.options, job).await
+    }
+}
+
+/// One job's work: asks SSBTEK and returns the variables to complete the job with. Unusable
+/// variables or a refused question are permanent (a person must look); SSBTEK unreachable
+/// is transient, due again after `options.backoff_ms` doubled per attempt (at most 10
+/// minutes) so that the task's retries outlast an outage. Messages never hold the
+/// personnummer, even when SSBTEK's own fault text does.
+pub async fn fetch(
+    client: &Client,
+    options: &WorkerOptions,
+    job: &ActivatedJob,
+) -> Result<Map<String, Value>, JobFailure> {
+    let fraga = fraga(client, options, job).map_err(JobFailure::permanent)?;
+    let person = fraga.personidentitet.as_str();
     match client.fetch(&fraga).await {
         Ok(svar) => {
             let mut value = serde_json::to_value(&svar).unwrap_or(Value::Null);
@@ -116,30 +167,45 @@ async fn work_job(
             }
             let mut vars = Map::new();
             vars.insert("ssbtek".into(), value);
-            engine.complete_job(id, worker, vars).await?;
-            Ok(JobOutcome::Completed)
+            Ok(vars)
         }
-        Err(e) if e.refused() => {
-            let message = format!("SSBTEK avvisade frågan: {e}");
-            engine.fail_job(id, worker, 0, &message, None).await?;
-            Ok(JobOutcome::Incident)
-        }
+        Err(e) if e.refused() => Err(JobFailure::permanent(scrub(
+            &format!("SSBTEK avvisade frågan: {e}"),
+            person,
+        ))),
         Err(e) => {
-            let retries = (job.job.retries - 1).max(0);
-            let exp = job.job.attempts.clamp(1, 20) - 1;
-            let backoff = options.backoff_ms.saturating_mul(1i64 << exp).min(600_000);
-            let message = format!("SSBTEK svarade inte: {e}");
-            tracing::info!(job = %id, retries, backoff, error = %e, "SSBTEK job will be retried");
-            let failed = engine
-                .fail_job(id, worker, retries, &message, Some(backoff))
-                .await?;
-            Ok(if failed.state == "failed" {
-                JobOutcome::Incident
-            } else {
-                JobOutcome::Retrying
-            })
+            let backoff = backoff_ms(options, job.job.attempts);
+            let message = scrub(&format!("SSBTEK svarade inte: {e}"), person);
+            tracing::info!(job = %job.job.id, arende = %fraga.arendeidentitet, backoff, error = %message, "SSBTEK job will be retried");
+            Err(JobFailure::transient(message).after_ms(backoff))
         }
     }
+}
+
+/// `options.backoff_ms` × 2^(attempts − 1), at most 10 minutes.
+fn backoff_ms(options: &WorkerOptions, attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 20) - 1;
+    options.backoff_ms.saturating_mul(1i64 << exp).min(600_000)
+}
+
+/// `message` without `person` in any of its written forms (12 or 10 digits, with or
+/// without separator): job errors and incidents are shown to staff and logged.
+fn scrub(message: &str, person: &str) -> String {
+    if person.len() != 12 || !person.is_ascii() {
+        return message.to_owned();
+    }
+    let (century, date, rest) = (&person[..2], &person[2..8], &person[8..]);
+    let mut forms = vec![person.to_owned(), format!("{century}{date}-{rest}")];
+    for sep in ["", "-", "+"] {
+        forms.push(format!("{date}{sep}{rest}"));
+    }
+    // Longest first, so the 12-digit forms go before the 10-digit ones inside them.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    let mut out = message.to_owned();
+    for form in forms {
+        out = out.replace(&form, "***");
+    }
+    out
 }
 
 /// The question a job asks. Errors are Swedish and never contain the personnummer.
@@ -181,4 +247,36 @@ fn fraga(client: &Client, options: &WorkerOptions, job: &ActivatedJob) -> Result
         korrelationsid: job.job.idempotency_key.clone(),
         sources,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_form_of_the_personnummer_survives_in_a_message() {
+        let person = "199001011239";
+        for text in [
+            "199001011239",
+            "19900101-1239",
+            "9001011239",
+            "900101-1239",
+            "900101+1239",
+        ] {
+            let scrubbed = scrub(&format!("okänd person {text} i frågan"), person);
+            assert_eq!(scrubbed, "okänd person *** i frågan");
+        }
+        assert_eq!(scrub("HTTP 503", person), "HTTP 503");
+    }
+
+    #[test]
+    fn the_backoff_doubles_per_attempt_up_to_ten_minutes() {
+        let options = WorkerOptions::new("w", "l");
+        assert_eq!(backoff_ms(&options, 0), 30_000);
+        assert_eq!(backoff_ms(&options, 1), 30_000);
+        assert_eq!(backoff_ms(&options, 2), 60_000);
+        assert_eq!(backoff_ms(&options, 3), 120_000);
+        assert_eq!(backoff_ms(&options, 6), 600_000);
+        assert_eq!(backoff_ms(&options, 60), 600_000);
+    }
 }

@@ -137,7 +137,7 @@ fn decode_audit(row: &AnyRow) -> Result<AuditEvent, Error> {
 }
 
 /// A unique-constraint violation, on either backend.
-fn is_unique_violation(e: &sqlx::Error) -> bool {
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(db) => {
             db.kind() == sqlx::error::ErrorKind::UniqueViolation

@@ -8,6 +8,7 @@
 
 mod auth;
 mod batch;
+mod casework;
 mod error;
 mod integration_log;
 pub mod jobs;
@@ -18,6 +19,10 @@ mod tx;
 mod unlocked;
 
 pub use auth::{ApiTokenRecord, AuditEvent, StaffSessionRecord, StaffUserRecord};
+pub use casework::{
+    ApplicationRecord, CaseDocumentRecord, CaseMessageRecord, CaseNoteRecord, CaseReadRecord,
+    CaseRecord, CitizenSessionRecord,
+};
 pub use error::Error;
 pub use integration_log::SsbtekRequestRecord;
 pub use jobs::Claim;

@@ -1,0 +1,780 @@
+//! The application for försörjningsstöd as the citizen answers it: one topic per page, each
+//! page's form checked here (Swedish messages naming the field), so that the e-service's
+//! pages and the JSON API accept exactly the same input.
+
+use std::collections::BTreeMap;
+
+use flode_forsorjningsstod::{CostKind, IncomeKind};
+use flode_letters::kronor;
+use serde::{Deserialize, Serialize};
+
+/// The question pages, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The month applied for.
+    Month,
+    /// Spouse or sambo applying together.
+    Household,
+    /// Children in the household (add another).
+    Children,
+    /// Housing and other costs.
+    Costs,
+    /// Incomes per applicant.
+    Incomes,
+    /// Changes since the last application.
+    Changes,
+    /// Consent to fetching data from other agencies.
+    Consent,
+}
+
+impl Page {
+    /// Every page, in the order the citizen meets them.
+    pub const ALL: [Page; 7] = [
+        Page::Month,
+        Page::Household,
+        Page::Children,
+        Page::Costs,
+        Page::Incomes,
+        Page::Changes,
+        Page::Consent,
+    ];
+
+    /// The path segment.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Page::Month => "manad",
+            Page::Household => "hushall",
+            Page::Children => "barn",
+            Page::Costs => "kostnader",
+            Page::Incomes => "inkomster",
+            Page::Changes => "forandringar",
+            Page::Consent => "samtycke",
+        }
+    }
+
+    /// The page's heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Page::Month => "Vilken månad söker du för?",
+            Page::Household => "Bor du med en make, maka eller sambo?",
+            Page::Children => "Barn i hushållet",
+            Page::Costs => "Boende och andra kostnader",
+            Page::Incomes => "Inkomster",
+            Page::Changes => "Har något ändrats sedan din förra ansökan?",
+            Page::Consent => "Uppgifter från andra myndigheter",
+        }
+    }
+
+    /// The page with this slug.
+    pub fn from_slug(slug: &str) -> Option<Page> {
+        Page::ALL.into_iter().find(|p| p.slug() == slug)
+    }
+
+    /// The page after this one; `None` after the last (check your answers).
+    pub fn next(self) -> Option<Page> {
+        let i = Page::ALL.iter().position(|p| *p == self)?;
+        Page::ALL.get(i + 1).copied()
+    }
+
+    /// The page before this one.
+    pub fn previous(self) -> Option<Page> {
+        let i = Page::ALL.iter().position(|p| *p == self)?;
+        i.checked_sub(1).and_then(|i| Page::ALL.get(i).copied())
+    }
+}
+
+/// A child in the household.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Child {
+    /// Age in years.
+    pub age: u32,
+    /// Eats lunch outside the home on weekdays (förskola).
+    pub lunch_outside_home: bool,
+    /// Days in the household during the month, for an umgängesbarn; `None` = all month.
+    pub days_in_household: Option<u32>,
+}
+
+/// Costs the citizen may apply for, in the order asked.
+pub const COSTS: [CostKind; 10] = [
+    CostKind::Housing,
+    CostKind::Electricity,
+    CostKind::HomeInsurance,
+    CostKind::WorkTravel,
+    CostKind::UnionFee,
+    CostKind::UnemploymentFundFee,
+    CostKind::Healthcare,
+    CostKind::Medicine,
+    CostKind::DentalCare,
+    CostKind::Childcare,
+];
+
+/// Incomes asked for, per applicant, in the order asked.
+pub const INCOMES: [IncomeKind; 13] = [
+    IncomeKind::Salary,
+    IncomeKind::UnemploymentBenefit,
+    IncomeKind::ActivitySupport,
+    IncomeKind::SicknessBenefit,
+    IncomeKind::ParentalBenefit,
+    IncomeKind::DisabilityBenefit,
+    IncomeKind::Pension,
+    IncomeKind::StudentAid,
+    IncomeKind::ChildBenefit,
+    IncomeKind::HousingAllowance,
+    IncomeKind::MaintenanceSupport,
+    IncomeKind::Deposits,
+    IncomeKind::OtherCounted,
+];
+
+/// The members whose incomes are asked for.
+pub const APPLICANT: &str = "sokande";
+/// The spouse or sambo applying together.
+pub const CO_APPLICANT: &str = "medsokande";
+
+/// Longest free text kept (changes).
+const MAX_TEXT: usize = 2000;
+/// Largest amount accepted per row, kronor per month: a typo guard, not a rule.
+const MAX_AMOUNT: i64 = 1_000_000;
+/// Most children one application can list.
+const MAX_CHILDREN: usize = 12;
+
+/// Everything answered so far. Stored as JSON with the draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Answers {
+    /// The month applied for, `YYYY-MM`.
+    pub month: Option<String>,
+    /// Applies together with a spouse or sambo.
+    pub partner: Option<bool>,
+    /// The co-applicant's age.
+    pub partner_age: Option<u32>,
+    /// Children in the household.
+    pub children: Vec<Child>,
+    /// Costs applied for: cost code → kronor per month.
+    pub costs: BTreeMap<String, i64>,
+    /// Incomes: member (`sokande`, `medsokande`) → income code → kronor per month.
+    pub incomes: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Something changed since last month.
+    pub changes: Option<bool>,
+    /// What changed.
+    pub changes_text: Option<String>,
+    /// Consents to data being fetched from other agencies.
+    pub consent: Option<bool>,
+    /// Slugs of the pages answered (an all-zero costs page or an empty children list is
+    /// an answer too).
+    pub answered_pages: std::collections::BTreeSet<String>,
+}
+
+/// A problem with one field, in Swedish.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The field's name (and the id of its input).
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+fn problem(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
+    FieldProblem {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// A submitted form: name → value (the last one wins for repeated names).
+pub type Form = BTreeMap<String, String>;
+
+fn text<'a>(form: &'a Form, name: &str) -> &'a str {
+    form.get(name).map_or("", |v| v.trim())
+}
+
+fn yes_no(
+    form: &Form,
+    name: &str,
+    missing: &str,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<bool> {
+    match text(form, name) {
+        "ja" => Some(true),
+        "nej" => Some(false),
+        _ => {
+            problems.push(problem(name, missing));
+            None
+        }
+    }
+}
+
+/// An amount in whole kronor; empty is 0. Spaces are allowed as thousands separators.
+fn amount(form: &Form, name: &str, label: &str, problems: &mut Vec<FieldProblem>) -> i64 {
+    let raw: String = text(form, name)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let raw = raw.strip_suffix("kr").unwrap_or(&raw);
+    if raw.is_empty() {
+        return 0;
+    }
+    match raw.parse::<i64>() {
+        Ok(v) if v < 0 => {
+            problems.push(problem(
+                name,
+                format!("{label} kan inte vara ett negativt belopp"),
+            ));
+            0
+        }
+        Ok(v) if v > MAX_AMOUNT => {
+            problems.push(problem(
+                name,
+                format!("{label} måste vara högst {MAX_AMOUNT} kronor per månad"),
+            ));
+            0
+        }
+        Ok(v) => v,
+        Err(_) => {
+            problems.push(problem(
+                name,
+                format!("{label} ska anges i hela kronor, till exempel 4500"),
+            ));
+            0
+        }
+    }
+}
+
+fn whole_number(
+    form: &Form,
+    name: &str,
+    range: std::ops::RangeInclusive<u32>,
+    label: &str,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<u32> {
+    let raw = text(form, name);
+    if raw.is_empty() {
+        problems.push(problem(name, format!("Ange {label}")));
+        return None;
+    }
+    match raw.parse::<u32>() {
+        Ok(v) if range.contains(&v) => Some(v),
+        _ => {
+            problems.push(problem(
+                name,
+                format!(
+                    "{} måste vara ett heltal mellan {} och {}",
+                    capitalise(label),
+                    range.start(),
+                    range.end()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The form field of a cost.
+pub fn cost_field(kind: CostKind) -> String {
+    format!("kostnad-{}", kind.code())
+}
+
+/// The form field of a member's income.
+pub fn income_field(member: &str, kind: IncomeKind) -> String {
+    format!("inkomst-{member}-{}", kind.code())
+}
+
+/// What the children page's form asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildrenAction {
+    /// Add the child in the form.
+    Add,
+    /// Remove the child at this position.
+    Remove(usize),
+    /// Done: go on.
+    Continue,
+}
+
+impl ChildrenAction {
+    /// Reads the action from the form's `atgard` button.
+    pub fn from_form(form: &Form) -> ChildrenAction {
+        let action = text(form, "atgard");
+        if action == "lagg-till" {
+            ChildrenAction::Add
+        } else if let Some(i) = action.strip_prefix("ta-bort-").and_then(|i| i.parse().ok()) {
+            ChildrenAction::Remove(i)
+        } else {
+            ChildrenAction::Continue
+        }
+    }
+}
+
+impl Answers {
+    /// Applies one page's form; on problems nothing changes and every problem is returned.
+    /// `months` are the months that may be applied for (`YYYY-MM`).
+    pub fn apply(
+        &self,
+        page: Page,
+        form: &Form,
+        months: &[String],
+    ) -> Result<Answers, Vec<FieldProblem>> {
+        let mut next = self.clone();
+        let mut problems = Vec::new();
+        match page {
+            Page::Month => {
+                let month = text(form, "manad");
+                if months.iter().any(|m| m == month) {
+                    next.month = Some(month.to_owned());
+                } else {
+                    problems.push(problem("manad", "Välj vilken månad du söker för"));
+                }
+            }
+            Page::Household => {
+                next.partner = yes_no(
+                    form,
+                    "sambo",
+                    "Välj ja om du bor med en make, maka eller sambo",
+                    &mut problems,
+                );
+                next.partner_age = match next.partner {
+                    Some(true) => whole_number(
+                        form,
+                        "sambo-alder",
+                        18..=120,
+                        "din make, makas eller sambos ålder",
+                        &mut problems,
+                    ),
+                    _ => None,
+                };
+                if next.partner == Some(false) {
+                    next.incomes.remove(CO_APPLICANT);
+                }
+            }
+            Page::Children => match ChildrenAction::from_form(form) {
+                ChildrenAction::Add => {
+                    if next.children.len() >= MAX_CHILDREN {
+                        problems.push(problem(
+                            "barn-alder",
+                            format!("En ansökan kan ha högst {MAX_CHILDREN} barn; kontakta socialtjänsten"),
+                        ));
+                    }
+                    let age =
+                        whole_number(form, "barn-alder", 0..=20, "barnets ålder", &mut problems);
+                    let lunch = yes_no(
+                        form,
+                        "barn-lunch",
+                        "Välj om barnet äter lunch i förskola eller skola på vardagar",
+                        &mut problems,
+                    );
+                    let days = match text(form, "barn-dagar") {
+                        "" => None,
+                        _ => whole_number(
+                            form,
+                            "barn-dagar",
+                            1..=31,
+                            "antal dagar barnet bor hos dig",
+                            &mut problems,
+                        ),
+                    };
+                    if let (Some(age), Some(lunch)) = (age, lunch) {
+                        next.children.push(Child {
+                            age,
+                            lunch_outside_home: lunch,
+                            days_in_household: days,
+                        });
+                    }
+                }
+                ChildrenAction::Remove(i) => {
+                    if i < next.children.len() {
+                        next.children.remove(i);
+                    }
+                }
+                ChildrenAction::Continue => {}
+            },
+            Page::Costs => {
+                next.costs.clear();
+                for kind in COSTS {
+                    let v = amount(form, &cost_field(kind), kind.label(), &mut problems);
+                    if v > 0 {
+                        next.costs.insert(kind.code().to_owned(), v);
+                    }
+                }
+            }
+            Page::Incomes => {
+                next.incomes.clear();
+                for member in self.members() {
+                    let mut incomes = BTreeMap::new();
+                    for kind in INCOMES {
+                        let v = amount(
+                            form,
+                            &income_field(member, kind),
+                            kind.label(),
+                            &mut problems,
+                        );
+                        if v > 0 {
+                            incomes.insert(kind.code().to_owned(), v);
+                        }
+                    }
+                    next.incomes.insert(member.to_owned(), incomes);
+                }
+            }
+            Page::Changes => {
+                next.changes = yes_no(
+                    form,
+                    "forandringar",
+                    "Välj ja om något har ändrats sedan din förra ansökan",
+                    &mut problems,
+                );
+                let what = text(form, "forandringar-text");
+                next.changes_text = None;
+                if next.changes == Some(true) {
+                    if what.is_empty() {
+                        problems.push(problem("forandringar-text", "Beskriv vad som har ändrats"));
+                    } else if what.chars().count() > MAX_TEXT {
+                        problems.push(problem(
+                            "forandringar-text",
+                            format!("Beskrivningen får vara högst {MAX_TEXT} tecken"),
+                        ));
+                    } else {
+                        next.changes_text = Some(what.to_owned());
+                    }
+                }
+            }
+            Page::Consent => {
+                if text(form, "samtycke") == "ja" {
+                    next.consent = Some(true);
+                } else {
+                    problems.push(problem(
+                        "samtycke",
+                        "Du behöver samtycka för att söka här. Vill du inte det kan du söka på blankett hos socialtjänsten",
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            let stays = page == Page::Children
+                && ChildrenAction::from_form(form) != ChildrenAction::Continue;
+            if !stays {
+                next.answered_pages.insert(page.slug().to_owned());
+            }
+            Ok(next)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The members whose incomes are asked for.
+    pub fn members(&self) -> Vec<&'static str> {
+        if self.partner == Some(true) {
+            vec![APPLICANT, CO_APPLICANT]
+        } else {
+            vec![APPLICANT]
+        }
+    }
+
+    /// Whether a page has been answered.
+    pub fn answered(&self, page: Page) -> bool {
+        self.answered_pages.contains(page.slug())
+    }
+
+    /// The first page not answered yet; `None` when all are (check your answers).
+    pub fn first_unanswered(&self) -> Option<Page> {
+        Page::ALL.into_iter().find(|p| !self.answered(*p))
+    }
+
+    /// Costs applied for.
+    pub fn cost_rows(&self) -> impl Iterator<Item = (CostKind, i64)> + '_ {
+        self.costs
+            .iter()
+            .filter_map(|(code, v)| CostKind::from_code(code).map(|k| (k, *v)))
+    }
+
+    /// A member's incomes.
+    pub fn income_rows(&self, member: &str) -> impl Iterator<Item = (IncomeKind, i64)> + '_ {
+        self.incomes
+            .get(member)
+            .into_iter()
+            .flat_map(|m| m.iter())
+            .filter_map(|(code, v)| IncomeKind::from_code(code).map(|k| (k, *v)))
+    }
+
+    /// The answers as it makes sense to show them on the check-your-answers page and to
+    /// the case worker: (page, question, answer) rows.
+    pub fn summary(&self) -> Vec<SummaryRow> {
+        let mut rows = Vec::new();
+        let mut row = |page: Page, question: &str, answer: String| {
+            rows.push(SummaryRow {
+                page,
+                question: question.to_owned(),
+                answer,
+            });
+        };
+        row(
+            Page::Month,
+            "Månad",
+            self.month.as_deref().map(month_name).unwrap_or_default(),
+        );
+        row(
+            Page::Household,
+            "Make, maka eller sambo",
+            match (self.partner, self.partner_age) {
+                (Some(true), Some(age)) => format!("Ja, {age} år"),
+                (Some(false), _) => "Nej".into(),
+                _ => String::new(),
+            },
+        );
+        row(
+            Page::Children,
+            "Barn",
+            if self.children.is_empty() {
+                "Inga".into()
+            } else {
+                self.children
+                    .iter()
+                    .map(child_text)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            },
+        );
+        let costs: Vec<String> = self
+            .cost_rows()
+            .map(|(k, v)| format!("{}: {}", k.label(), kronor(v)))
+            .collect();
+        row(
+            Page::Costs,
+            "Kostnader",
+            if costs.is_empty() {
+                "Inga".into()
+            } else {
+                costs.join("; ")
+            },
+        );
+        for member in self.members() {
+            let incomes: Vec<String> = self
+                .income_rows(member)
+                .map(|(k, v)| format!("{}: {}", k.label(), kronor(v)))
+                .collect();
+            let question = if member == APPLICANT {
+                "Dina inkomster"
+            } else {
+                "Medsökandes inkomster"
+            };
+            row(
+                Page::Incomes,
+                question,
+                if incomes.is_empty() {
+                    "Inga".into()
+                } else {
+                    incomes.join("; ")
+                },
+            );
+        }
+        row(
+            Page::Changes,
+            "Förändringar sedan förra ansökan",
+            match (self.changes, &self.changes_text) {
+                (Some(true), Some(t)) => format!("Ja: {t}"),
+                (Some(false), _) => "Nej".into(),
+                _ => String::new(),
+            },
+        );
+        row(
+            Page::Consent,
+            "Samtycke till att hämta uppgifter",
+            if self.consent == Some(true) {
+                "Ja".into()
+            } else {
+                String::new()
+            },
+        );
+        rows
+    }
+}
+
+/// One row of the check-your-answers list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SummaryRow {
+    /// Where to change it.
+    pub page: Page,
+    /// The question, short.
+    pub question: String,
+    /// The answer as text.
+    pub answer: String,
+}
+
+impl Serialize for Page {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.slug())
+    }
+}
+
+fn child_text(c: &Child) -> String {
+    let mut t = format!("{} år", c.age);
+    if c.lunch_outside_home {
+        t.push_str(", äter lunch i förskola/skola");
+    }
+    if let Some(d) = c.days_in_household {
+        t.push_str(&format!(", {d} dagar i månaden"));
+    }
+    t
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// `2026-12` → `december 2026`.
+pub fn month_name(month: &str) -> String {
+    month
+        .split_once('-')
+        .and_then(|(y, m)| {
+            let m: usize = m.parse().ok()?;
+            Some(format!("{} {y}", MONTHS.get(m.checked_sub(1)?)?))
+        })
+        .unwrap_or_else(|| month.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Form {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn pages_go_in_order() {
+        assert_eq!(Page::Month.next(), Some(Page::Household));
+        assert_eq!(Page::Consent.next(), None);
+        assert_eq!(Page::Month.previous(), None);
+        assert_eq!(Page::from_slug("barn"), Some(Page::Children));
+    }
+
+    #[test]
+    fn month_must_be_offered() {
+        let months = vec!["2026-12".to_owned()];
+        let a = Answers::default();
+        let err = a
+            .apply(Page::Month, &form(&[("manad", "2027-05")]), &months)
+            .expect_err("rejected");
+        assert_eq!(err[0].field, "manad");
+        let ok = a
+            .apply(Page::Month, &form(&[("manad", "2026-12")]), &months)
+            .expect("accepted");
+        assert_eq!(ok.month.as_deref(), Some("2026-12"));
+    }
+
+    #[test]
+    fn partner_needs_an_age_and_every_problem_is_listed() {
+        let a = Answers::default();
+        let err = a
+            .apply(
+                Page::Household,
+                &form(&[("sambo", "ja"), ("sambo-alder", "x")]),
+                &[],
+            )
+            .expect_err("rejected");
+        assert_eq!(err.len(), 1);
+        assert_eq!(err[0].field, "sambo-alder");
+        assert!(err[0].message.contains("heltal"), "{}", err[0].message);
+        let ok = a
+            .apply(
+                Page::Household,
+                &form(&[("sambo", "ja"), ("sambo-alder", "34")]),
+                &[],
+            )
+            .expect("accepted");
+        assert_eq!((ok.partner, ok.partner_age), (Some(true), Some(34)));
+        assert_eq!(ok.members(), vec![APPLICANT, CO_APPLICANT]);
+    }
+
+    #[test]
+    fn amounts_accept_spaces_and_refuse_garbage() {
+        let a = Answers::default();
+        let good = form(&[
+            ("kostnad-housing", "6 200"),
+            ("kostnad-electricity", "350 kr"),
+        ]);
+        let ok = a.apply(Page::Costs, &good, &[]).expect("accepted");
+        let rows: Vec<_> = ok.cost_rows().collect();
+        assert_eq!(
+            rows,
+            vec![(CostKind::Electricity, 350), (CostKind::Housing, 6200)]
+        );
+        let bad = form(&[("kostnad-housing", "-5"), ("kostnad-electricity", "tre")]);
+        let err = a.apply(Page::Costs, &bad, &[]).expect_err("rejected");
+        assert_eq!(err.len(), 2, "{err:?}");
+        assert!(
+            err.iter()
+                .any(|p| p.field == "kostnad-housing" && p.message.contains("negativt"))
+        );
+    }
+
+    #[test]
+    fn children_are_added_and_removed() {
+        let a = Answers::default();
+        let a = a
+            .apply(
+                Page::Children,
+                &form(&[
+                    ("atgard", "lagg-till"),
+                    ("barn-alder", "3"),
+                    ("barn-lunch", "ja"),
+                ]),
+                &[],
+            )
+            .expect("accepted");
+        assert_eq!(a.children.len(), 1);
+        assert!(!a.answered(Page::Children));
+        let err = a
+            .apply(
+                Page::Children,
+                &form(&[("atgard", "lagg-till"), ("barn-alder", "25")]),
+                &[],
+            )
+            .expect_err("rejected");
+        assert_eq!(err.len(), 2);
+        let a = a
+            .apply(Page::Children, &form(&[("atgard", "ta-bort-0")]), &[])
+            .expect("accepted");
+        assert!(a.children.is_empty());
+        let a = a.apply(Page::Children, &form(&[]), &[]).expect("accepted");
+        assert!(a.answered(Page::Children));
+    }
+
+    #[test]
+    fn changes_need_a_description_and_consent_is_required() {
+        let a = Answers::default();
+        let err = a
+            .apply(Page::Changes, &form(&[("forandringar", "ja")]), &[])
+            .expect_err("rejected");
+        assert_eq!(err[0].field, "forandringar-text");
+        assert!(a.apply(Page::Consent, &form(&[]), &[]).is_err());
+        assert_eq!(
+            a.apply(Page::Consent, &form(&[("samtycke", "ja")]), &[])
+                .expect("accepted")
+                .consent,
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn swedish_formats() {
+        assert_eq!(month_name("2026-12"), "december 2026");
+    }
+}

@@ -1,0 +1,289 @@
+//! A citizen's application becomes a case, and a social worker decides it: through the case
+//! service over a real store and engine, with the shipped model, on SQLite and PostgreSQL.
+
+use std::sync::Arc;
+
+use flode_casework::{
+    CaseStatus, Casework, CaseworkOptions, Citizen, Error, Form, MODELS, Page, cost_field,
+};
+use flode_engine::{Engine, EngineOptions, ManualClock};
+use flode_store::{Store, StoreOptions};
+use flode_test_db::{TestDb, databases};
+use serde_json::{Map, Value, json};
+
+/// 2026-12-04 08:00 UTC: december 2026 and january 2027 are open.
+const NOW: i64 = 1_796_371_200_000;
+
+/// A synthetic person of the SSBTEK simulator (born 1992).
+fn citizen() -> Citizen {
+    Citizen {
+        personnummer: "199204722020".into(),
+        name: "Testa Testsson".into(),
+        auth_ref: "test-idp-1".into(),
+    }
+}
+
+fn form(pairs: &[(&str, &str)]) -> Form {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+async fn casework(db: &TestDb) -> Casework {
+    let store = Store::connect(&StoreOptions::new(&db.url))
+        .await
+        .expect("connect");
+    store.migrate().await.expect("migrate");
+    let engine = Engine::new(
+        store,
+        Arc::new(ManualClock::new(NOW)),
+        EngineOptions::default(),
+    )
+    .await
+    .expect("engine");
+    for (name, xml) in MODELS {
+        engine
+            .deploy(name, xml)
+            .await
+            .expect("deploy the shipped models");
+    }
+    Casework::new(engine, CaseworkOptions::default())
+}
+
+/// Answers every page for december 2026: alone, rent 6 850 kr, no incomes.
+async fn fill_in(cw: &Casework, who: &Citizen, id: &str) {
+    let rent = cost_field(flode_casework::COSTS[0]);
+    let pages = [
+        (Page::Month, form(&[("manad", "2026-12")])),
+        (Page::Household, form(&[("sambo", "nej")])),
+        (Page::Children, form(&[])),
+        (Page::Costs, form(&[(rent.as_str(), "6 850")])),
+        (Page::Incomes, form(&[])),
+        (Page::Changes, form(&[("forandringar", "nej")])),
+        (Page::Consent, form(&[("samtycke", "ja")])),
+    ];
+    for (page, f) in pages {
+        cw.save_page(who, id, page, &f).await.expect("page saved");
+    }
+}
+
+/// Completes the one open job of `job_type` with `vars`.
+async fn work(engine: &Engine, job_type: &str, vars: Value) -> Map<String, Value> {
+    let jobs = engine
+        .activate_jobs(job_type, "test", 1, 60_000)
+        .await
+        .expect("activate");
+    assert_eq!(jobs.len(), 1, "one {job_type} job");
+    let seen = jobs[0].variables.clone();
+    let Value::Object(vars) = vars else {
+        panic!("variables are an object")
+    };
+    engine
+        .complete_job(&jobs[0].job.id, Some("test"), vars)
+        .await
+        .expect("complete");
+    seen
+}
+
+#[tokio::test]
+async fn an_application_becomes_one_case_that_a_social_worker_decides() {
+    for db in databases("flode_casework") {
+        let cw = casework(&db).await;
+        let who = citizen();
+
+        // A page with problems saves nothing and names the field.
+        let draft = cw.draft(&who).await.expect("draft");
+        let err = cw
+            .save_page(&who, &draft.id, Page::Month, &form(&[("manad", "2030-01")]))
+            .await
+            .expect_err("a month not open");
+        assert!(
+            matches!(&err, Error::Invalid(p) if p[0].field == "manad"),
+            "{}: {err}",
+            db.name
+        );
+        // Submitting before every page is answered lists what is missing.
+        let err = cw.submit(&who, &draft.id).await.expect_err("incomplete");
+        assert!(
+            matches!(&err, Error::Invalid(p) if p.len() == 7),
+            "{}: {err}",
+            db.name
+        );
+        // Resuming finds the same draft.
+        assert_eq!(cw.draft(&who).await.expect("draft").id, draft.id);
+
+        fill_in(&cw, &who, &draft.id).await;
+        let case = cw.submit(&who, &draft.id).await.expect("submitted");
+        assert_eq!(case.case_number, "EB-2026-000001", "{}", db.name);
+        assert_eq!(case.month, "2026-12");
+        assert_eq!(case.due_at, NOW + 10 * 24 * 3_600_000);
+        // A double click gives the same case, not a second one.
+        let again = cw.submit(&who, &draft.id).await.expect("same case");
+        assert_eq!(again.id, case.id);
+        assert_eq!(cw.cases_of(&who).await.expect("cases").len(), 1);
+        // After submission the answers cannot change.
+        let err = cw
+            .save_page(
+                &who,
+                &draft.id,
+                Page::Changes,
+                &form(&[("forandringar", "nej")]),
+            )
+            .await
+            .expect_err("submitted");
+        assert!(matches!(err, Error::AlreadySubmitted), "{}", db.name);
+        // A second application for the same month is refused with a reason.
+        let second = cw.draft(&who).await.expect("a new draft");
+        assert_ne!(second.id, draft.id);
+        fill_in(&cw, &who, &second.id).await;
+        let err = cw
+            .submit(&who, &second.id)
+            .await
+            .expect_err("one per month");
+        assert!(err.to_string().contains("redan"), "{}: {err}", db.name);
+
+        // Another person sees neither the application nor the case.
+        let other = Citizen {
+            personnummer: "199906644043".into(),
+            ..citizen()
+        };
+        assert!(matches!(
+            cw.application(&other, &draft.id).await,
+            Err(Error::NotFound(_))
+        ));
+        assert!(matches!(
+            cw.citizen_case(&other, &case.id).await,
+            Err(Error::NotFound(_))
+        ));
+
+        // The case waits for SSBTEK; its question carries the case and the control period.
+        let summary = cw.citizen_case(&who, &case.id).await.expect("own case");
+        assert_eq!(summary.status, CaseStatus::Received);
+        let engine = cw.engine();
+        let seen = work(
+            engine,
+            "ssbtek.fetch",
+            json!({"ssbtek": {"kallorMedFel": [], "skyddadIdentitet": false}}),
+        )
+        .await;
+        assert_eq!(seen["arendeId"], "EB-2026-000001");
+        assert_eq!(
+            seen["period"],
+            json!({"from": "2026-11-01", "tom": "2026-12-31"})
+        );
+        assert_eq!(seen["ansokningstyp"], "nyansokan");
+        let household = work(
+            engine,
+            "forsorjningsstod.calculate",
+            json!({"berakning": {"support": 4590}, "utfall": "deficit"}),
+        )
+        .await;
+        assert_eq!(household["hushall"]["month"], "2026-12");
+
+        // A first application is not delegated: it waits for a social worker.
+        let inbox = cw.inbox().await.expect("inbox");
+        assert_eq!(inbox.len(), 1);
+        assert_eq!(inbox[0].status, CaseStatus::WithCaseWorker, "{}", db.name);
+        let detail = cw
+            .case_for_staff(&case.id, "anna")
+            .await
+            .expect("case for staff");
+        assert!(detail.decision_task.is_some());
+        let why = detail.variables["delegation"]["skal"].as_str().unwrap_or_default();
+        assert!(why.contains("Nyansökan"), "{}: {why}", db.name);
+        assert_eq!(detail.reads.len(), 1, "the read is logged");
+        assert_eq!(detail.reads[0].reader, "anna");
+
+        // A note must have text; notes are kept.
+        assert!(cw.add_note(&case.id, "anna", "  ").await.is_err());
+        cw.add_note(&case.id, "anna", "Ringt den sökande.")
+            .await
+            .expect("note");
+
+        // A decision without motivering is refused; then decided.
+        let err = cw
+            .decide(
+                &case.id,
+                "anna",
+                &form(&[("utfall", "bifall"), ("belopp", "4590")]),
+            )
+            .await
+            .expect_err("no motivering");
+        assert!(matches!(&err, Error::Invalid(p) if p.iter().any(|p| p.field == "motivering")));
+        let decision = cw
+            .decide(
+                &case.id,
+                "anna",
+                &form(&[
+                    ("utfall", "bifall"),
+                    ("belopp", "4 590"),
+                    ("motivering", "Behovet är styrkt enligt riksnormen."),
+                    ("lagrum-0", "ja"),
+                ]),
+            )
+            .await
+            .expect("decided");
+        assert_eq!(decision.belopp, 4590);
+        let err = cw
+            .decide(&case.id, "anna", &form(&[]))
+            .await
+            .expect_err("decided already");
+        assert!(matches!(err, Error::NotAwaitingDecision), "{}", db.name);
+        let summary = cw.citizen_case(&who, &case.id).await.expect("own case");
+        assert_eq!(summary.status, CaseStatus::Decided, "{}", db.name);
+        let detail = cw.case_for_staff(&case.id, "bertil").await.expect("case");
+        assert_eq!(detail.notes.len(), 1);
+        assert_eq!(detail.reads.len(), 2);
+        assert_eq!(detail.variables["beslut"]["fattatAv"], "anna");
+    }
+}
+
+#[tokio::test]
+async fn next_months_application_is_prefilled_from_this_months() {
+    for db in databases("flode_casework") {
+        let cw = casework(&db).await;
+        let who = citizen();
+        let first = cw.draft(&who).await.expect("draft");
+        fill_in(&cw, &who, &first.id).await;
+        cw.submit(&who, &first.id).await.expect("submitted");
+
+        let next = cw.draft(&who).await.expect("re-application");
+        let (_, answers) = cw.application(&who, &next.id).await.expect("own");
+        assert_eq!(answers.costs.values().sum::<i64>(), 6850, "{}", db.name);
+        assert_eq!(answers.partner, Some(false));
+        // Each page is confirmed again; the month is chosen anew.
+        assert!(answers.month.is_none());
+        assert!(answers.answered_pages.is_empty());
+
+        let rent = cost_field(flode_casework::COSTS[0]);
+        for (page, f) in [
+            (Page::Month, form(&[("manad", "2027-01")])),
+            (Page::Household, form(&[("sambo", "nej")])),
+            (Page::Children, form(&[])),
+            (Page::Costs, form(&[(rent.as_str(), "6850")])),
+            (Page::Incomes, form(&[])),
+            (Page::Changes, form(&[("forandringar", "nej")])),
+            (Page::Consent, form(&[("samtycke", "ja")])),
+        ] {
+            cw.save_page(&who, &next.id, page, &f).await.expect("page");
+        }
+        let case = cw.submit(&who, &next.id).await.expect("submitted");
+        assert_eq!(case.case_number, "EB-2026-000002");
+        let jobs = cw
+            .engine()
+            .activate_jobs("ssbtek.fetch", "test", 10, 60_000)
+            .await
+            .expect("jobs");
+        let second = jobs
+            .iter()
+            .find(|j| j.variables["arendeId"] == "EB-2026-000002")
+            .expect("the second case's job");
+        assert_eq!(second.variables["ansokningstyp"], "aterkommande");
+        assert_eq!(
+            second.variables["hushall"]["consecutive_months_on_support"], 1,
+            "{}",
+            second.variables["hushall"]
+        );
+    }
+}
