@@ -609,7 +609,8 @@ impl Serialize for Page {
     }
 }
 
-fn child_text(c: &Child) -> String {
+/// A child as one line: `7 år, äter lunch i skolan`.
+pub fn child_text(c: &Child) -> String {
     let mut t = format!("{} år", c.age);
     if c.lunch_outside_home {
         t.push_str(", äter lunch i förskola/skola");

@@ -48,10 +48,9 @@ impl Outcome {
 
 /// The provisions a decision on försörjningsstöd may rest on (SoL 2025:400; the notes mark
 /// the chapter for the right to bistånd as unconfirmed, so the text is data to review).
-pub const LAGRUM: [&str; 3] = [
-    "Socialtjänstlagen (2025:400) om rätt till ekonomiskt bistånd",
-    "12 kap. 7 § socialtjänstlagen (2025:400), riksnormen",
-    "Förvaltningslagen (2017:900) 32 § (motivering)",
+pub const LAGRUM: [&str; 2] = [
+    "4 kap. 1 § socialtjänstlagen (2025:400)",
+    "12 kap. 7 § socialtjänstlagen (2025:400) (riksnormen)",
 ];
 
 /// Longest motivering kept.

@@ -5,17 +5,21 @@
 //! HTTP lives in `flode-web`, SQL in `flode-store`; this crate holds the rules between them.
 
 mod answers;
+mod correspondence;
 mod decision;
 mod household;
+mod letter;
 mod service;
 mod status;
 
 pub use answers::{
     APPLICANT, Answers, CO_APPLICANT, COSTS, Child, ChildrenAction, FieldProblem, Form, INCOMES,
-    Page, SummaryRow, cost_field, income_field, month_name,
+    Page, SummaryRow, child_text, cost_field, income_field, month_name,
 };
+pub use correspondence::MAX_MESSAGE_CHARS;
 pub use decision::{Decision, LAGRUM, Outcome};
 pub use household::{age_in, household};
+pub use letter::{AUTOMATED_DECIDER, Authority, DEFAULT_LAGRUM, decision_letter};
 pub use service::{CaseDetail, CaseSummary, Casework, CaseworkOptions, Citizen, DECISION_TASK};
 pub use status::{CaseStatus, status_of};
 

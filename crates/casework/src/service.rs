@@ -160,6 +160,22 @@ impl Casework {
         Ok(record)
     }
 
+    /// The citizen's unsubmitted draft, if any (nothing is created).
+    pub async fn open_draft(&self, citizen: &Citizen) -> Result<Option<ApplicationRecord>, Error> {
+        Ok(self
+            .engine
+            .store()
+            .applications_of(&citizen.personnummer)
+            .await?
+            .into_iter()
+            .find(|a| a.state == "draft" && a.kind == KIND))
+    }
+
+    /// The decision of a case (the process variable `beslut`), once made.
+    pub async fn decision_of(&self, case: &CaseRecord) -> Result<Option<Value>, Error> {
+        Ok(self.variables(&case.instance_id).await?.remove("beslut"))
+    }
+
     /// The citizen's own application; another person's is "not found".
     pub async fn application(
         &self,

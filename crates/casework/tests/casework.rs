@@ -190,7 +190,9 @@ async fn an_application_becomes_one_case_that_a_social_worker_decides() {
             .await
             .expect("case for staff");
         assert!(detail.decision_task.is_some());
-        let why = detail.variables["delegation"]["skal"].as_str().unwrap_or_default();
+        let why = detail.variables["delegation"]["skal"]
+            .as_str()
+            .unwrap_or_default();
         assert!(why.contains("Nyansökan"), "{}: {why}", db.name);
         assert_eq!(detail.reads.len(), 1, "the read is logged");
         assert_eq!(detail.reads[0].reader, "anna");

@@ -2,6 +2,7 @@
 //! benefit calculations.
 
 mod accounts;
+mod citizens;
 mod cli;
 mod processes;
 mod serve;

@@ -52,6 +52,16 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     let mut workers = flode_engine::worker::Workers::default();
     let norms = flode_forsorjningsstod::Norms::shipped().context("loading the riksnorm tables")?;
     workers.start(&engine, crate::workers::Calculation::new(norms));
+    workers.start(&engine, crate::workers::ssbtek(&settings, &store).await?);
+    workers.start(
+        &engine,
+        crate::workers::DecisionLetterWorker::new(engine.clone(), settings.authority()),
+    );
+    workers.start(
+        &engine,
+        crate::workers::NotifyCitizenWorker::new(engine.clone()),
+    );
+    workers.start(&engine, crate::workers::NotifyStaffWorker);
     // Other nodes' new jobs wake workers here; their deployments refresh the caches.
     let wakeups = engine.listen_to_other_nodes().await?;
     let auth_options = crate::accounts::auth_options(&settings);
@@ -68,6 +78,12 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         .with_auth_options(auth_options)
         .with_config(flode_web::WebConfig {
             secure_cookies: settings.secure_cookies,
+            // The test identity provider: never in production (real OIDC there).
+            test_people: if settings.environment == crate::settings::Environment::Test {
+                crate::citizens::test_people()
+            } else {
+                Vec::new()
+            },
             ..flode_web::WebConfig::default()
         });
     match metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder() {

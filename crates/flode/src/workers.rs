@@ -1,10 +1,19 @@
 //! The job types flode does itself, as in-process workers (`flode_engine::worker`) that
-//! `flode serve` starts on every node.
+//! `flode serve` starts on every node: the calculation, the decision letter, the notices to
+//! the citizen and to staff, and SSBTEK (`flode_integrations`, set up by [`ssbtek`]).
 
-use flode_engine::ActivatedJob;
+use anyhow::Context;
+use flode_casework::{Authority, decision_letter, month_name};
 use flode_engine::worker::{Handler, JobFailure};
+use flode_engine::{ActivatedJob, Engine, new_id};
 use flode_forsorjningsstod::{Household, Norms, calculate};
-use serde_json::{Map, Value};
+use flode_integrations::worker::{SsbtekFetch, WorkerOptions};
+use flode_integrations::{Client, ClientConfig, LatencyProfile, Simulator, SimulatorConfig};
+use flode_store::{CaseDocumentRecord, CaseMessageRecord, CaseRecord, Store};
+use serde_json::{Map, Value, json};
+use time::{Date, Month, OffsetDateTime};
+
+use crate::settings::{Environment, Settings};
 
 /// `forsorjningsstod.calculate`: the month's calculation by riksnorm for the household in the
 /// instance's `hushall` variable (the input of docs/forsorjningsstod.md). Completes with
@@ -51,15 +60,235 @@ impl Handler for Calculation {
     }
 }
 
+/// The case a job's process instance carries. An instance started without a case (through
+/// the raw API, say) has no applicant to write to: that is for a person to look at.
+async fn case_of_job(store: &Store, job: &ActivatedJob) -> Result<CaseRecord, JobFailure> {
+    let instance = job.job.instance_id.as_deref().ok_or_else(|| {
+        JobFailure::permanent("jobbet hör inte till någon processinstans och därmed inget ärende")
+    })?;
+    store
+        .case_of_instance(instance)
+        .await
+        .map_err(|e| JobFailure::transient(format!("ärendet kunde inte läsas: {e}")))?
+        .ok_or_else(|| {
+            JobFailure::permanent(
+                "processinstansen hör inte till något ärende (den startades inte från en \
+                 ansökan), så det finns ingen sökande att skriva till",
+            )
+        })
+}
+
+/// `document.decision_letter`: the decision letter of the case, as a PDF with a plain-text
+/// copy, stored with the case (kind `beslutsbrev`). Completes with `beslutsbrev`, the
+/// document's id. The job's idempotency key is the document's dedup key, so a retried job
+/// (a lost completion, a node that died) stores the letter once.
+pub(crate) struct DecisionLetterWorker {
+    engine: Engine,
+    authority: Authority,
+}
+
+impl DecisionLetterWorker {
+    pub(crate) const JOB_TYPE: &str = "document.decision_letter";
+
+    pub(crate) fn new(engine: Engine, authority: Authority) -> Self {
+        Self { engine, authority }
+    }
+}
+
+impl Handler for DecisionLetterWorker {
+    fn job_type(&self) -> &str {
+        Self::JOB_TYPE
+    }
+
+    async fn handle(&self, job: &ActivatedJob) -> Result<Map<String, Value>, JobFailure> {
+        let store = self.engine.store();
+        let case = case_of_job(store, job).await?;
+        let now = self.engine.now();
+        let letter = decision_letter(&case, &job.variables, &self.authority, &swedish_date(now))
+            .map_err(|e| match e {
+                flode_casework::Error::Corrupt(why) => JobFailure::permanent(why),
+                other => JobFailure::permanent(format!("beslutsbrevet kunde inte skapas: {other}")),
+            })?;
+        let pdf = flode_letters::render_pdf(&letter).map_err(|e| {
+            JobFailure::permanent(format!("beslutsbrevet kunde inte skrivas som PDF: {e}"))
+        })?;
+        let stored = store
+            .insert_case_document(
+                &CaseDocumentRecord {
+                    id: new_id(),
+                    case_id: case.id.clone(),
+                    kind: "beslutsbrev".into(),
+                    title: format!("Beslut {}", case.case_number),
+                    media_type: "application/pdf".into(),
+                    text: flode_letters::render_text(&letter),
+                    dedup_key: job.job.idempotency_key.clone(),
+                    created_at: now,
+                },
+                &pdf,
+            )
+            .await
+            .map_err(|e| JobFailure::transient(format!("beslutsbrevet kunde inte sparas: {e}")))?;
+        tracing::info!(case = %case.case_number, document = %stored.id, "decision letter stored");
+        let mut out = Map::new();
+        out.insert("beslutsbrev".into(), json!(stored.id));
+        Ok(out)
+    }
+}
+
+/// `notify.citizen`: tells the citizen, in the case's messages under Mina sidor, that the
+/// decision is made and where the letter is. The job's idempotency key is the message's
+/// dedup key, so a retried job writes it once.
+pub(crate) struct NotifyCitizenWorker {
+    engine: Engine,
+}
+
+impl NotifyCitizenWorker {
+    pub(crate) const JOB_TYPE: &str = "notify.citizen";
+
+    pub(crate) fn new(engine: Engine) -> Self {
+        Self { engine }
+    }
+}
+
+impl Handler for NotifyCitizenWorker {
+    fn job_type(&self) -> &str {
+        Self::JOB_TYPE
+    }
+
+    async fn handle(&self, job: &ActivatedJob) -> Result<Map<String, Value>, JobFailure> {
+        let store = self.engine.store();
+        let case = case_of_job(store, job).await?;
+        let body = format!(
+            "Beslut är fattat i ditt ärende {} om ekonomiskt bistånd för {}. Du hittar \
+             beslutsbrevet under Mina sidor, i ärendet. Där står också hur du gör om du vill \
+             överklaga.",
+            case.case_number,
+            month_name(&case.month)
+        );
+        store
+            .add_case_message(&CaseMessageRecord {
+                id: new_id(),
+                case_id: case.id.clone(),
+                sender: "system".into(),
+                author: "Socialtjänsten".into(),
+                body,
+                dedup_key: Some(job.job.idempotency_key.clone()),
+                created_at: self.engine.now(),
+            })
+            .await
+            .map_err(|e| JobFailure::transient(format!("meddelandet kunde inte sparas: {e}")))?;
+        tracing::info!(case = %case.case_number, "citizen told of the decision");
+        Ok(Map::new())
+    }
+}
+
+/// `notify.staff`: the reminder when a case has waited three days for a decision. For now
+/// it only logs the case number; a real channel to the social worker (e-mail, a task list
+/// badge) is future work.
+pub(crate) struct NotifyStaffWorker;
+
+impl NotifyStaffWorker {
+    pub(crate) const JOB_TYPE: &str = "notify.staff";
+}
+
+impl Handler for NotifyStaffWorker {
+    fn job_type(&self) -> &str {
+        Self::JOB_TYPE
+    }
+
+    async fn handle(&self, job: &ActivatedJob) -> Result<Map<String, Value>, JobFailure> {
+        let case = job
+            .variables
+            .get("arendeId")
+            .and_then(Value::as_str)
+            .unwrap_or("(okänt ärende)");
+        tracing::info!(
+            case,
+            "reminder: the case has waited three days for a decision"
+        );
+        Ok(Map::new())
+    }
+}
+
+/// The `ssbtek.fetch` worker for `settings`: SSBTEK at `ssbtek_endpoint`, or, in `test`
+/// without one, the simulator embedded on a free local port. Production without an
+/// endpoint or a lagtext is refused: the simulator answers synthetic people only.
+pub(crate) async fn ssbtek(settings: &Settings, store: &Store) -> anyhow::Result<SsbtekFetch> {
+    let production = settings.environment == Environment::Production;
+    let endpoint = match (&settings.ssbtek_endpoint, production) {
+        (Some(endpoint), _) => endpoint.clone(),
+        (None, true) => anyhow::bail!(
+            "ssbtek_endpoint is required with environment = \"production\": the SSBTEK simulator answers synthetic test identities only"
+        ),
+        (None, false) => {
+            let simulator = Simulator::new(SimulatorConfig::new(LatencyProfile::None, 1))
+                .context("starting the embedded SSBTEK simulator")?;
+            let address = simulator
+                .spawn("127.0.0.1:0")
+                .await
+                .context("starting the embedded SSBTEK simulator")?;
+            tracing::warn!(
+                %address,
+                "SSBTEK is simulated: no ssbtek_endpoint is set, so ssbtek.fetch asks the embedded simulator (test identities only)"
+            );
+            format!("http://{address}/ssbtek/v10")
+        }
+    };
+    let lagtext = match (&settings.ssbtek_lagtext, production) {
+        (Some(lagtext), _) => lagtext.clone(),
+        (None, true) => anyhow::bail!(
+            "ssbtek_lagtext is required with environment = \"production\": take the provision from the current SSBTEK agreement"
+        ),
+        (None, false) => "Testlagtext (ej verifierad)".into(),
+    };
+    let config = ClientConfig::new(endpoint, &settings.ssbtek_org, &settings.authority_name);
+    let client = Client::new(config, store.clone()).context("setting up the SSBTEK client")?;
+    Ok(SsbtekFetch::new(
+        client,
+        WorkerOptions::new(format!("{}/ssbtek", settings.node_name), lagtext),
+    ))
+}
+
+/// The date in Sweden (CET, CEST in summer) at `ms`, `YYYY-MM-DD`: a decision made just
+/// after midnight Swedish time is dated that day, not the day before in UTC.
+pub(crate) fn swedish_date(ms: i64) -> String {
+    let utc = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let local = utc + time::Duration::hours(if summer_time(utc) { 2 } else { 1 });
+    format!(
+        "{:04}-{:02}-{:02}",
+        local.year(),
+        u8::from(local.month()),
+        local.day()
+    )
+}
+
+/// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
+/// Sunday of October.
+fn summer_time(utc: OffsetDateTime) -> bool {
+    let last_sunday_1am = |month: Month| -> Option<OffsetDateTime> {
+        let last = Date::from_calendar_date(utc.year(), month, 31).ok()?;
+        let sunday = last - time::Duration::days(last.weekday().number_days_from_sunday().into());
+        Some(sunday.with_hms(1, 0, 0).ok()?.assume_utc())
+    };
+    match (
+        last_sunday_1am(Month::March),
+        last_sunday_1am(Month::October),
+    ) {
+        (Some(start), Some(end)) => utc >= start && utc < end,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
+    use flode_casework::{Casework, CaseworkOptions, Citizen, Form, Page, cost_field};
     use flode_engine::worker::Workers;
-    use flode_engine::{Engine, EngineOptions, SystemClock};
-    use flode_store::{Store, StoreOptions};
-    use serde_json::json;
+    use flode_engine::{Engine, EngineOptions, ManualClock, SystemClock};
+    use flode_store::{InstanceState, StoreOptions};
 
     use super::*;
 
@@ -138,5 +367,326 @@ mod tests {
             .expect_err("an incident");
         assert!(reason.contains("sökande"), "{reason}");
         workers.shutdown().await;
+    }
+
+    /// 2026-12-04 08:00 UTC: december 2026 is open for applications.
+    const NOW: i64 = 1_796_371_200_000;
+
+    fn form(pairs: &[(&str, &str)]) -> Form {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    /// The case service over a fresh SQLite file with the shipped models, at [`NOW`].
+    async fn casework(dir: &tempfile::TempDir) -> Casework {
+        let url = format!("sqlite://{}", dir.path().join("flode.db").display());
+        let store = Store::connect(&StoreOptions::new(&url))
+            .await
+            .expect("connect");
+        store.migrate().await.expect("migrate");
+        let engine = Engine::new(
+            store,
+            Arc::new(ManualClock::new(NOW)),
+            EngineOptions::default(),
+        )
+        .await
+        .expect("engine");
+        crate::processes::deploy(&engine).await.expect("deploy");
+        Casework::new(engine, CaseworkOptions::default())
+    }
+
+    /// Leases the one open job of `job_type`.
+    async fn job(engine: &Engine, job_type: &str) -> ActivatedJob {
+        let mut jobs = engine
+            .activate_jobs(job_type, "test", 1, 60_000)
+            .await
+            .expect("activate");
+        assert_eq!(jobs.len(), 1, "one {job_type} job");
+        jobs.remove(0)
+    }
+
+    async fn complete(engine: &Engine, job: &ActivatedJob, vars: Map<String, Value>) {
+        engine
+            .complete_job(&job.job.id, Some("test"), vars)
+            .await
+            .expect("complete");
+    }
+
+    /// A case for december 2026 (alone, rent 6 850 kr, no incomes), with its SSBTEK data
+    /// and calculation done: it waits for a social worker's decision.
+    async fn case_to_decide(cw: &Casework, who: &Citizen) -> CaseRecord {
+        let draft = cw.draft(who).await.expect("draft");
+        let rent = cost_field(flode_casework::COSTS[0]);
+        for (page, f) in [
+            (Page::Month, form(&[("manad", "2026-12")])),
+            (Page::Household, form(&[("sambo", "nej")])),
+            (Page::Children, form(&[])),
+            (Page::Costs, form(&[(rent.as_str(), "6850")])),
+            (Page::Incomes, form(&[])),
+            (Page::Changes, form(&[("forandringar", "nej")])),
+            (Page::Consent, form(&[("samtycke", "ja")])),
+        ] {
+            cw.save_page(who, &draft.id, page, &f).await.expect("page");
+        }
+        let case = cw.submit(who, &draft.id).await.expect("submitted");
+        let engine = cw.engine();
+        let fetch = job(engine, "ssbtek.fetch").await;
+        let mut ssbtek = Map::new();
+        ssbtek.insert(
+            "ssbtek".into(),
+            json!({"kallorMedFel": [], "skyddadIdentitet": false}),
+        );
+        complete(engine, &fetch, ssbtek).await;
+        let calc = job(engine, Calculation::JOB_TYPE).await;
+        let worker = Calculation::new(Norms::shipped().expect("norms"));
+        let vars = worker.handle(&calc).await.expect("calculated");
+        complete(engine, &calc, vars).await;
+        case
+    }
+
+    async fn decide(cw: &Casework, case: &CaseRecord, utfall: &str, belopp: &str) {
+        cw.decide(
+            &case.id,
+            "anna",
+            &form(&[
+                ("utfall", utfall),
+                ("belopp", belopp),
+                ("motivering", "Behovet är prövat enligt riksnormen."),
+                ("lagrum-0", "ja"),
+            ]),
+        )
+        .await
+        .expect("decided");
+    }
+
+    async fn variable(engine: &Engine, instance: &str, name: &str) -> Option<Value> {
+        engine
+            .store()
+            .variables(instance)
+            .await
+            .expect("vars")
+            .into_iter()
+            .find(|v| v.scope == 0 && v.name == name)
+            .map(|v| v.value)
+    }
+
+    fn citizen(personnummer: &str) -> Citizen {
+        Citizen {
+            personnummer: personnummer.into(),
+            name: "Testa Testsson".into(),
+            auth_ref: "test-idp".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_decided_case_gets_its_letter_and_the_citizen_is_told_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cw = casework(&dir).await;
+        let engine = cw.engine().clone();
+        let store = engine.store().clone();
+
+        // Through the node's workers: a granted decision, a letter, the payment (a robot's,
+        // done here by hand), the notice.
+        let mut workers = Workers::default();
+        workers.start(
+            &engine,
+            DecisionLetterWorker::new(engine.clone(), Authority::default()),
+        );
+        workers.start(&engine, NotifyCitizenWorker::new(engine.clone()));
+        let who = citizen("199204722020");
+        let case = case_to_decide(&cw, &who).await;
+        let support = variable(&engine, &case.instance_id, "berakning")
+            .await
+            .expect("berakning")["support"]
+            .to_string();
+        decide(&cw, &case, "bifall", &support).await;
+        let mut paid = false;
+        for _ in 0..400 {
+            if !paid {
+                let jobs = engine
+                    .activate_jobs("legacy.register_payment", "test", 1, 60_000)
+                    .await
+                    .expect("activate");
+                if let Some(payment) = jobs.first() {
+                    complete(&engine, payment, Map::new()).await;
+                    paid = true;
+                }
+            }
+            let state = store.instance(&case.instance_id).await.expect("instance");
+            if state.state == InstanceState::Completed {
+                break;
+            }
+            let incidents = store
+                .incidents_of(&case.instance_id)
+                .await
+                .expect("incidents");
+            assert!(incidents.is_empty(), "{incidents:?}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        workers.shutdown().await;
+        assert!(paid, "the case reached the payment");
+        assert_eq!(
+            store
+                .instance(&case.instance_id)
+                .await
+                .expect("instance")
+                .state,
+            InstanceState::Completed
+        );
+        let documents = store.case_documents(&case.id).await.expect("documents");
+        assert_eq!(documents.len(), 1);
+        let letter = &documents[0];
+        assert_eq!(
+            (letter.kind.as_str(), letter.title.as_str()),
+            ("beslutsbrev", "Beslut EB-2026-000001")
+        );
+        assert_eq!(letter.media_type, "application/pdf");
+        assert!(letter.text.contains("Du beviljas"), "{}", letter.text);
+        assert!(letter.text.contains("Testa Testsson"));
+        let (_, pdf) = store
+            .case_document(&letter.id)
+            .await
+            .expect("read")
+            .expect("stored");
+        assert!(pdf.starts_with(b"%PDF"));
+        assert_eq!(
+            variable(&engine, &case.instance_id, "beslutsbrev").await,
+            Some(json!(letter.id))
+        );
+        let messages = store.case_messages(&case.id).await.expect("messages");
+        assert_eq!(messages.len(), 1);
+        assert_eq!(
+            (messages[0].sender.as_str(), messages[0].author.as_str()),
+            ("system", "Socialtjänsten")
+        );
+        assert!(messages[0].body.contains("EB-2026-000001"));
+        assert!(messages[0].body.contains("Mina sidor"));
+        assert!(!messages[0].body.contains(&who.personnummer));
+
+        // The same job worked twice (a completion lost, the lease run out) stores one letter
+        // and one message, and completes with the same document.
+        let other = citizen("199906644043");
+        let case = case_to_decide(&cw, &other).await;
+        decide(&cw, &case, "avslag", "").await;
+        let letters = DecisionLetterWorker::new(engine.clone(), Authority::default());
+        let letter_job = job(&engine, DecisionLetterWorker::JOB_TYPE).await;
+        let first = letters.handle(&letter_job).await.expect("letter");
+        let second = letters.handle(&letter_job).await.expect("letter again");
+        assert_eq!(first, second);
+        let documents = store.case_documents(&case.id).await.expect("documents");
+        assert_eq!(documents.len(), 1);
+        assert!(
+            documents[0].text.contains("avslås"),
+            "{}",
+            documents[0].text
+        );
+        complete(&engine, &letter_job, first).await;
+        // An avslag pays nothing: the citizen is told next.
+        let notices = NotifyCitizenWorker::new(engine.clone());
+        let notice_job = job(&engine, NotifyCitizenWorker::JOB_TYPE).await;
+        notices.handle(&notice_job).await.expect("notice");
+        notices.handle(&notice_job).await.expect("notice again");
+        assert_eq!(
+            store.case_messages(&case.id).await.expect("messages").len(),
+            1
+        );
+        // The staff reminder only logs.
+        assert_eq!(
+            NotifyStaffWorker
+                .handle(&notice_job)
+                .await
+                .expect("reminder"),
+            Map::new()
+        );
+        complete(&engine, &notice_job, Map::new()).await;
+        assert_eq!(
+            store
+                .instance(&case.instance_id)
+                .await
+                .expect("instance")
+                .state,
+            InstanceState::Completed
+        );
+    }
+
+    #[tokio::test]
+    async fn an_instance_without_a_case_gets_no_letter_and_goes_to_a_person() {
+        const LETTER_ONLY: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="https://flode.example/test">
+  <bpmn:process id="brev" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="brev-task"/>
+    <bpmn:serviceTask id="brev-task"><bpmn:extensionElements><zeebe:taskDefinition type="document.decision_letter"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="brev-task" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>"#;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = engine(&dir).await;
+        engine
+            .deploy("brev.bpmn", LETTER_ONLY)
+            .await
+            .expect("deploy");
+        let mut vars = Map::new();
+        vars.insert("beslut".into(), json!({"utfall": "avslag"}));
+        engine.start("brev", vars, None).await.expect("start");
+        let letter_job = job(&engine, DecisionLetterWorker::JOB_TYPE).await;
+        let failure = DecisionLetterWorker::new(engine.clone(), Authority::default())
+            .handle(&letter_job)
+            .await
+            .expect_err("no case");
+        assert!(!failure.retry, "a person must look: {failure:?}");
+        assert!(failure.message.contains("ärende"), "{}", failure.message);
+        let failure = NotifyCitizenWorker::new(engine.clone())
+            .handle(&letter_job)
+            .await
+            .expect_err("no case");
+        assert!(!failure.retry);
+    }
+
+    #[test]
+    fn letters_are_dated_in_swedish_time() {
+        let ms = |t: OffsetDateTime| t.unix_timestamp() * 1000;
+        use time::macros::datetime;
+        // Winter: UTC+1.
+        assert_eq!(
+            swedish_date(ms(datetime!(2026-12-04 22:59 UTC))),
+            "2026-12-04"
+        );
+        assert_eq!(
+            swedish_date(ms(datetime!(2026-12-04 23:00 UTC))),
+            "2026-12-05"
+        );
+        // Summer: UTC+2, from the last Sunday of March to the last Sunday of October.
+        assert_eq!(
+            swedish_date(ms(datetime!(2026-07-01 21:59 UTC))),
+            "2026-07-01"
+        );
+        assert_eq!(
+            swedish_date(ms(datetime!(2026-07-01 22:00 UTC))),
+            "2026-07-02"
+        );
+        assert_eq!(
+            swedish_date(ms(datetime!(2026-03-29 00:59 UTC))),
+            "2026-03-29"
+        );
+        assert_eq!(
+            swedish_date(ms(datetime!(2026-03-28 22:30 UTC))),
+            "2026-03-28"
+        );
+        assert_eq!(
+            swedish_date(ms(datetime!(2026-03-29 22:30 UTC))),
+            "2026-03-30"
+        );
+        assert_eq!(
+            swedish_date(ms(datetime!(2026-10-25 22:30 UTC))),
+            "2026-10-25"
+        );
+        assert_eq!(
+            swedish_date(ms(datetime!(2026-10-24 22:30 UTC))),
+            "2026-10-25"
+        );
     }
 }

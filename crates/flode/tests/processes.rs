@@ -52,7 +52,7 @@ fn delegable() -> Value {
         "delegationAktiv": true,
         "ansokningstyp": "aterkommande",
         "forandringar": false,
-        "ssbtek": {"kallorMedFel": [], "skyddadIdentitet": false},
+        "ssbtek": {"kallorMedFel": [], "inkomster": [], "skyddadIdentitet": false},
         "utfall": "deficit",
         "berakning": {"support": 11140}
     })
@@ -118,6 +118,8 @@ fn everything_the_delegation_does_not_allow_goes_to_a_social_worker() {
     protected["ssbtek"]["skyddadIdentitet"] = json!(true);
     let mut incomplete = delegable();
     incomplete["ssbtek"]["kallorMedFel"] = json!(["CSN"]);
+    let mut paid = delegable();
+    paid["ssbtek"]["inkomster"] = json!([{"source": "SO", "slag": "akassa", "belopp": 14952}]);
     let mut no_delegation = delegable();
     no_delegation["delegationAktiv"] = json!(false);
     let cases = [
@@ -126,6 +128,7 @@ fn everything_the_delegation_does_not_allow_goes_to_a_social_worker() {
         ("first application", new, "Nyansökan"),
         ("protected identity", protected, "skyddade"),
         ("SSBTEK incomplete", incomplete, "SSBTEK"),
+        ("SSBTEK reports payments", paid, "utbetalningar"),
         ("no active delegation", no_delegation, "delegation"),
         ("nothing known", json!({}), "räcker inte"),
     ];

@@ -1,4 +1,5 @@
-//! Staff authentication and authorisation for flode.
+//! Staff authentication and authorisation for flode, and citizens' sign-in to the
+//! e-service (`citizen`).
 //!
 //! - `password`: argon2id hashing (PHC strings) and the password policy.
 //! - `role`: the staff roles and sets of them.
@@ -13,6 +14,7 @@
 //! Architecture invariants: no secret (password, session id, token) is ever logged or
 //! stored in clear; this crate does no HTTP and no SQL (the store has the SQL).
 
+pub mod citizen;
 mod error;
 pub mod limiter;
 pub mod password;
@@ -21,6 +23,7 @@ pub mod secret;
 pub mod service;
 pub mod session;
 
+pub use citizen::{CitizenAuth, CitizenIdentity, TestPerson};
 pub use error::Error;
 pub use limiter::{LimiterConfig, LoginLimiter};
 pub use role::{Role, Roles};

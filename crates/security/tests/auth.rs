@@ -6,69 +6,10 @@ use flode_security::{
     Auth, AuthOptions, Error, LoginError, NewUser, PrincipalKind, Role, Roles, SessionPolicy,
 };
 use flode_store::{Store, StoreOptions};
+use flode_test_db::TestDb;
 
 const T0: i64 = 1_767_225_600_000;
 const MIN: i64 = 60_000;
-
-/// A database for one test; a PostgreSQL one is dropped afterwards.
-struct TestDb {
-    name: &'static str,
-    url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_drop: Option<(String, String)>,
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, db)) = self.pg_drop.take() {
-            let _ = std::process::Command::new("psql")
-                .args([
-                    admin.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                ])
-                .output();
-        }
-    }
-}
-
-/// SQLite, plus PostgreSQL when available (see the module docs).
-fn databases() -> Vec<TestDb> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut dbs = vec![TestDb {
-        name: "sqlite",
-        url: format!("sqlite://{}", dir.path().join("flode.db").display()),
-        _dir: Some(dir),
-        pg_drop: None,
-    }];
-    let admin = std::env::var("FLODE_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let db = format!("flode_auth_{}", uuid::Uuid::new_v4().simple());
-    let out = std::process::Command::new("psql")
-        .args([admin.as_str(), "-qc", &format!("CREATE DATABASE {db}")])
-        .output();
-    match out {
-        Ok(o) if o.status.success() => {
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_owned())
-                .unwrap_or(admin.clone());
-            dbs.push(TestDb {
-                name: "postgres",
-                url: format!("{base}/{db}"),
-                _dir: None,
-                pg_drop: Some((admin, db)),
-            });
-        }
-        other => {
-            if std::env::var_os("CI").is_some() || std::env::var_os("FLODE_REQUIRE_PG").is_some() {
-                panic!("PostgreSQL is required but not usable at {admin}: {other:?}");
-            }
-            eprintln!("WARNING: PostgreSQL not usable ({other:?}); SQLite only");
-        }
-    }
-    dbs
-}
 
 async fn auth(db: &TestDb) -> Auth {
     let store = Store::connect(&StoreOptions::new(&db.url))
@@ -89,7 +30,7 @@ fn anna() -> NewUser {
 
 #[tokio::test]
 async fn accounts_sessions_and_sign_out() {
-    for db in databases() {
+    for db in flode_test_db::databases("flode_auth") {
         let auth = auth(&db).await;
         let user = auth.add_user(anna(), "cli", T0).await.expect("add user");
         assert_eq!(user.username, "anna", "{}", db.name);
@@ -199,7 +140,7 @@ async fn accounts_sessions_and_sign_out() {
 
 #[tokio::test]
 async fn failures_are_audited_without_secrets_and_lock() {
-    for db in databases() {
+    for db in flode_test_db::databases("flode_auth") {
         let auth = auth(&db).await;
         auth.add_user(anna(), "cli", T0).await.expect("add");
         let e = auth
@@ -259,7 +200,7 @@ async fn failures_are_audited_without_secrets_and_lock() {
 
 #[tokio::test]
 async fn api_tokens_work_until_revoked() {
-    for db in databases() {
+    for db in flode_test_db::databases("flode_auth") {
         let auth = auth(&db).await;
         let (record, token) = auth
             .add_token(
@@ -306,7 +247,7 @@ async fn api_tokens_work_until_revoked() {
 
 #[tokio::test]
 async fn demo_users_are_seeded_once() {
-    for db in databases() {
+    for db in flode_test_db::databases("flode_auth") {
         let auth = auth(&db).await;
         assert_eq!(auth.seed_demo_users(T0).await.expect("seed").len(), 3);
         assert!(auth.seed_demo_users(T0).await.expect("again").is_empty());

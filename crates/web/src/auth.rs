@@ -39,6 +39,10 @@ pub enum Access {
 
 /// Deploying models and managing accounts.
 pub(crate) const ADMIN: Access = Access::AnyOf(&[Role::Admin]);
+/// Reading and deciding cases: social workers only (secrecy, OSL 26 kap.); an admin runs
+/// the system but does not read casework.
+pub(crate) const CASEWORK: Access =
+    Access::AnyOf(&[Role::Socialsekreterare, Role::ForsteSocialsekreterare]);
 /// Cancelling instances and resolving incidents.
 pub(crate) const SUPERVISOR: Access = Access::AnyOf(&[Role::ForsteSocialsekreterare, Role::Admin]);
 
@@ -68,7 +72,11 @@ pub(crate) fn viewer() -> Option<Principal> {
 
 /// The session id in the request's cookies, if any.
 pub(crate) fn session_cookie(headers: &HeaderMap, secure: bool) -> Option<String> {
-    let name = if secure { SECURE_COOKIE } else { COOKIE };
+    cookie(headers, if secure { SECURE_COOKIE } else { COOKIE })
+}
+
+/// The value of the cookie `name`, if present and not empty.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -83,21 +91,30 @@ pub(crate) fn session_cookie(headers: &HeaderMap, secure: bool) -> Option<String
 /// `Set-Cookie` for a new session: a browser-session cookie (gone when the browser closes),
 /// never readable by scripts, not sent on cross-site subrequests.
 pub(crate) fn set_cookie(id: &str, secure: bool) -> HeaderValue {
-    let value = if secure {
-        format!("{SECURE_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Secure")
-    } else {
-        format!("{COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax")
-    };
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    set_session_cookie(if secure { SECURE_COOKIE } else { COOKIE }, id, secure)
+}
+
+/// `Set-Cookie` for the session cookie `name` (see [`set_cookie`]).
+pub(crate) fn set_session_cookie(name: &str, id: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={id}; Path=/; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub(crate) fn clear_cookie(secure: bool) -> HeaderValue {
-    HeaderValue::from_static(if secure {
-        "__Host-flode_session=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0"
-    } else {
-        "flode_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
-    })
+    clear_session_cookie(if secure { SECURE_COOKIE } else { COOKIE }, secure)
+}
+
+/// `Set-Cookie` that removes the session cookie `name`.
+pub(crate) fn clear_session_cookie(name: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}=; Path=/; HttpOnly; SameSite=Lax{secure}; Max-Age=0"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The client's address as seen by the listener, if the server records it (a proxy's

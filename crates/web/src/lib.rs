@@ -21,7 +21,9 @@
 //! - `api`: the JSON API under `/api` with its OpenAPI document; errors are RFC 9457
 //!   problem details (`problem`), bodies are read with `extract`.
 //! - `ops`: `/healthz`, `/readyz`, `/metrics`.
-//! - `pages`: the Swedish admin pages (askama templates in `templates/`).
+//! - `pages`: the Swedish admin and casework pages (askama templates in `templates/`).
+//! - `eservice`: the citizens' e-service and Mina sidor (`templates/eservice/`), with its
+//!   own sign-in and session cookie.
 //! - `auth`: who is asking (session cookie or `Authorization: Bearer` API token) and
 //!   what each route needs; pages redirect to `/logga-in`, the API answers 401/403.
 //! - `csrf`, `report`: middleware that rejects cross-site posts and that logs server
@@ -31,6 +33,7 @@ mod api;
 mod assets;
 mod auth;
 mod csrf;
+mod eservice;
 mod extract;
 mod ops;
 mod pages;
@@ -65,6 +68,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(pages::router())
+        .merge(eservice::router())
         .route("/static/flode.css", get(assets::css))
         .fallback(fallback)
         .layer(

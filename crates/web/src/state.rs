@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
+use flode_casework::{Casework, CaseworkOptions};
 use flode_engine::Engine;
-use flode_security::{Auth, AuthOptions};
+use flode_security::{Auth, AuthOptions, CitizenAuth, TestPerson};
 use metrics_exporter_prometheus::PrometheusHandle;
 
 /// Shared state of the web layer; cheap to clone.
@@ -17,6 +18,10 @@ pub struct AppState {
     pub auth: Auth,
     /// Limits and cookie settings.
     pub config: WebConfig,
+    /// Applications and cases of ekonomiskt bistånd.
+    pub casework: Casework,
+    /// Citizens' sign-in to the e-service.
+    pub citizens: CitizenAuth,
 }
 
 impl AppState {
@@ -24,6 +29,8 @@ impl AppState {
     pub fn new(engine: Engine) -> Self {
         Self {
             auth: Auth::new(engine.store().clone(), AuthOptions::default()),
+            casework: Casework::new(engine.clone(), CaseworkOptions::default()),
+            citizens: CitizenAuth::new(engine.store().clone()),
             engine,
             metrics: None,
             config: WebConfig::default(),
@@ -39,6 +46,12 @@ impl AppState {
     /// Replaces the sign-in settings (session lifetimes, lockout limits).
     pub fn with_auth_options(mut self, options: AuthOptions) -> Self {
         self.auth = Auth::new(self.engine.store().clone(), options);
+        self
+    }
+
+    /// Replaces the case service's settings (process, case numbers, delegation, deadline).
+    pub fn with_casework(mut self, options: CaseworkOptions) -> Self {
+        self.casework = Casework::new(self.engine.clone(), options);
         self
     }
 
@@ -59,6 +72,9 @@ pub struct WebConfig {
     /// Mark the session cookie `Secure` (and name it `__Host-flode_session`): set it
     /// whenever flode is reached over HTTPS.
     pub secure_cookies: bool,
+    /// The people the built-in test identity provider offers at `/e-tjanst/logga-in`;
+    /// empty turns it off (production, where citizens sign in through a real provider).
+    pub test_people: Vec<TestPerson>,
 }
 
 impl Default for WebConfig {
@@ -67,6 +83,7 @@ impl Default for WebConfig {
             max_body_bytes: 10 * 1024 * 1024,
             max_long_poll: Duration::from_secs(30),
             secure_cookies: false,
+            test_people: Vec::new(),
         }
     }
 }

@@ -29,6 +29,13 @@ pub(crate) fn display(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A date for people: `2026-11-25` (UTC).
+pub(crate) fn date(ms: i64) -> String {
+    at(ms)
+        .and_then(|t| t.format(format_description!("[year]-[month]-[day]")).ok())
+        .unwrap_or_default()
+}
+
 /// [`display`] of an optional time; empty when absent.
 pub(crate) fn display_opt(ms: Option<i64>) -> String {
     ms.map(display).unwrap_or_default()
@@ -44,5 +51,6 @@ mod tests {
         assert_eq!(rfc3339(ms), "2026-11-25T10:15:00.123Z");
         assert_eq!(display(ms), "2026-11-25 10:15 UTC");
         assert_eq!(display_opt(None), "");
+        assert_eq!(date(ms), "2026-11-25");
     }
 }

@@ -85,7 +85,10 @@ pub(crate) async fn start() -> App {
         .await
         .expect("engine");
     let ids = seed(&engine).await;
-    let state = flode_web::AppState::new(engine);
+    let state = flode_web::AppState::new(engine).with_config(flode_web::WebConfig {
+        test_people: vec![citizen()],
+        ..flode_web::WebConfig::default()
+    });
     state
         .auth
         .add_user(
@@ -229,7 +232,106 @@ async fn seed(engine: &Engine) -> BTreeMap<&'static str, String> {
         "=1 / 0 raised an incident"
     );
     ids.insert("script_instance", script);
+    seed_casework(engine, &mut ids).await;
     ids
+}
+
+/// The citizen the test identity provider offers first (the e-service pages sign in as
+/// them): one case waiting for a decision, and a draft re-application.
+pub(crate) fn citizen() -> flode_security::TestPerson {
+    flode_security::TestPerson {
+        personnummer: "199204722020".into(),
+        name: "Alva Andersson".into(),
+        description: "Arbetslös med a-kassa. Syntetisk testperson.".into(),
+    }
+}
+
+async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>) {
+    use flode_casework::{Casework, CaseworkOptions, Citizen, Page};
+    for (name, xml) in flode_casework::MODELS {
+        engine
+            .deploy(name, xml)
+            .await
+            .expect("deploy the casework models");
+    }
+    let cw = Casework::new(engine.clone(), CaseworkOptions::default());
+    let who = Citizen {
+        personnummer: citizen().personnummer,
+        name: citizen().name,
+        auth_ref: "a11y".into(),
+    };
+    let draft = cw.draft(&who).await.expect("draft");
+    let month = cw.open_months()[0].clone();
+    let form = |pairs: &[(&str, &str)]| -> flode_casework::Form {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    for (page, f) in [
+        (Page::Month, form(&[("manad", month.as_str())])),
+        (
+            Page::Household,
+            form(&[("sambo", "ja"), ("sambo-alder", "35")]),
+        ),
+        (
+            Page::Children,
+            form(&[
+                ("barn-alder", "7"),
+                ("barn-lunch", "ja"),
+                ("atgard", "lagg-till"),
+            ]),
+        ),
+        (Page::Children, form(&[("atgard", "fortsatt")])),
+        (
+            Page::Costs,
+            form(&[("kostnad-housing", "6850"), ("kostnad-electricity", "310")]),
+        ),
+        (
+            Page::Incomes,
+            form(&[("inkomst-sokande-unemployment_benefit", "9000")]),
+        ),
+        (Page::Changes, form(&[("forandringar", "nej")])),
+        (Page::Consent, form(&[("samtycke", "ja")])),
+    ] {
+        cw.save_page(&who, &draft.id, page, &f).await.expect("page");
+    }
+    let case = cw.submit(&who, &draft.id).await.expect("submit");
+    for (job_type, result) in [
+        (
+            "ssbtek.fetch",
+            json!({"ssbtek": {"kallorMedFel": [], "skyddadIdentitet": false, "inkomster": [
+                {"source": "SO", "slag": "akassa", "utbetalningsdatum": "2026-11-28", "belopp": 9000}
+            ]}}),
+        ),
+        (
+            "forsorjningsstod.calculate",
+            json!({"utfall": "deficit", "berakning": {"support": 3430, "norm_total": 5220, "costs_total": 7160, "need": 12380, "income": 8950,
+            "rows": [
+                {"section": "norm", "kind": "personal_cost", "amount": 5220, "reason": "Riksnorm för sammanboende med ett barn"},
+                {"section": "cost", "kind": "housing", "applied": 6850, "amount": 6850, "reason": "Boendekostnad: sökt och godkänt belopp"},
+                {"section": "income", "kind": "unemployment_benefit", "amount": 9000, "reason": "Ersättning från a-kassa enligt SSBTEK"}
+            ]}}),
+        ),
+    ] {
+        let jobs = engine
+            .activate_jobs(job_type, "a11y-worker", 1, 60_000)
+            .await
+            .expect("activate");
+        let job = jobs.first().expect("the case's job");
+        engine
+            .complete_job(&job.job.id, Some("a11y-worker"), vars(result))
+            .await
+            .expect("complete");
+    }
+    cw.add_note(&case.id, "anna", "Ringt den sökande om hyran.")
+        .await
+        .expect("note");
+    ids.insert("case", case.id);
+    ids.insert(
+        "application",
+        cw.draft(&who).await.expect("re-application").id,
+    );
 }
 
 async fn start_ansokan(engine: &Engine, business_key: &str, amount: i64) -> String {

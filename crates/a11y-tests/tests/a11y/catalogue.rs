@@ -39,6 +39,9 @@ pub(crate) struct Action {
     pub(crate) does: String,
     #[serde(default)]
     pub(crate) fill: Vec<Fill>,
+    /// Radio buttons and checkboxes to select (with the space bar), by css selector.
+    #[serde(default)]
+    pub(crate) choose: Vec<String>,
     pub(crate) submit: String,
 }
 

@@ -62,6 +62,14 @@ for (const el of document.querySelectorAll(SELECTOR)) {
       || hiddenByDetails(el)) {
     continue;
   }
+  // A radio group is one Tab stop: its checked radio, or its first when none is checked
+  // (HTML's sequential focus navigation); the arrow keys move within it.
+  if (el.type === 'radio' && el.name) {
+    const group = 'input[type="radio"][name="' + CSS.escape(el.name) + '"]';
+    const scope = el.form || document;
+    const stop = scope.querySelector(group + ':checked') || scope.querySelector(group);
+    if (stop !== el) continue;
+  }
   if (el.tabIndex > 0) positive.push(a11y.describe(el));
   el.setAttribute('data-a11y-stop', String(stops.length));
   stops.push(el);

@@ -216,6 +216,15 @@ async fn open(client: &Client, base: &str, path: &str, page: &Page) -> Result<()
                 .await
                 .map_err(|e| format!("{}: typing into {:?}: {e}", action.does, fill.selector))?;
         }
+        for selector in &action.choose {
+            client
+                .find(Locator::Css(selector))
+                .await
+                .map_err(|e| format!("{}: no choice {selector:?}: {e}", action.does))?
+                .send_keys(" ")
+                .await
+                .map_err(|e| format!("{}: choosing {selector:?}: {e}", action.does))?;
+        }
         let button = client
             .find(Locator::Css(&action.submit))
             .await

@@ -1,95 +1,17 @@
-//! Test databases: a temp SQLite file always; a fresh PostgreSQL database when the server is
-//! reachable. In CI (or with FLODE_REQUIRE_PG=1) an unreachable PostgreSQL fails the test.
+//! Test databases (`flode-test-db`: a temp SQLite file always; a fresh PostgreSQL database
+//! when the server is reachable, required in CI or with FLODE_REQUIRE_PG=1), and helpers.
 
 use std::sync::Arc;
 
 use flode_engine::{Engine, EngineOptions, ManualClock};
 use flode_store::{Store, StoreOptions};
+pub(crate) use flode_test_db::TestDb;
 
 pub(crate) const EPOCH: i64 = 1_767_225_600_000;
 
-/// A database for one test; dropped databases are removed.
-pub(crate) struct TestDb {
-    pub(crate) name: &'static str,
-    pub(crate) url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_drop: Option<(String, String)>,
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, db)) = self.pg_drop.take() {
-            // Best effort; a leftover test database is harmless and visibly named.
-            let _ = std::process::Command::new("psql")
-                .args([
-                    admin.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                ])
-                .output();
-        }
-    }
-}
-
-fn pg_admin_url() -> String {
-    std::env::var("FLODE_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-fn pg_required() -> bool {
-    std::env::var_os("CI").is_some() || std::env::var_os("FLODE_REQUIRE_PG").is_some()
-}
-
 /// SQLite, plus PostgreSQL when available.
-pub(crate) async fn databases() -> Vec<TestDb> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("flode.db").display());
-    let mut dbs = vec![TestDb {
-        name: "sqlite",
-        url,
-        _dir: Some(dir),
-        pg_drop: None,
-    }];
-    let admin = pg_admin_url();
-    let db = format!("flode_test_{}", uuid::Uuid::new_v4().simple());
-    let created = match sqlx_connect_and_create(&admin, &db).await {
-        Ok(()) => true,
-        Err(e) if pg_required() => {
-            panic!("PostgreSQL is required (CI) but not usable at {admin}: {e}")
-        }
-        Err(e) => {
-            eprintln!(
-                "WARNING: PostgreSQL not reachable at {admin} ({e}); running this test on SQLite only"
-            );
-            false
-        }
-    };
-    if created {
-        let base = admin
-            .rsplit_once('/')
-            .map(|(b, _)| b.to_owned())
-            .unwrap_or(admin.clone());
-        dbs.push(TestDb {
-            name: "postgres",
-            url: format!("{base}/{db}"),
-            _dir: None,
-            pg_drop: Some((admin, db)),
-        });
-    }
-    dbs
-}
-
-async fn sqlx_connect_and_create(admin: &str, db: &str) -> Result<(), String> {
-    let out = tokio::process::Command::new("psql")
-        .args([admin, "-qc", &format!("CREATE DATABASE {db}")])
-        .output()
-        .await
-        .map_err(|e| format!("psql: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
-    }
+pub(crate) fn databases() -> Vec<TestDb> {
+    flode_test_db::databases("flode_test")
 }
 
 /// A migrated store and an engine with a manual clock.

@@ -31,7 +31,7 @@ async fn business_rule_task_evaluates_the_deployed_decision() {
     <bpmn:businessRuleTask id="rule"><bpmn:extensionElements><zeebe:calledDecision decisionId="level" resultVariable="level"/></bpmn:extensionElements></bpmn:businessRuleTask>
     <bpmn:sequenceFlow id="f2" sourceRef="rule" targetRef="end"/>
     <bpmn:endEvent id="end"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         let d = engine.deploy("norm.dmn", DMN).await.expect("dmn");
         assert_eq!(d[0].key, "norm");
@@ -73,7 +73,7 @@ async fn call_activity_runs_the_child_and_continues_with_its_variables() {
     <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end"/>
     <bpmn:endEvent id="end"/>"#,
     );
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine.deploy("child.bpmn", &child).await.expect("child");
         engine.deploy("parent.bpmn", &parent).await.expect("parent");
@@ -143,7 +143,7 @@ async fn event_based_gateway_takes_the_first_event_and_drops_the_other() {
         "</bpmn:definitions>",
         r#"<bpmn:signal id="s" name="svar"/></bpmn:definitions>"#,
     );
-    for db in databases().await {
+    for db in databases() {
         let (engine, clock) = engine(&db).await;
         engine.deploy("ebg.bpmn", &xml).await.expect("deploy");
         let i = engine
@@ -185,7 +185,7 @@ async fn interrupting_message_event_subprocess_replaces_the_main_flow() {
         "</bpmn:definitions>",
         r#"<bpmn:message id="m" name="aterkallad"><bpmn:extensionElements><zeebe:subscription correlationKey="=caseNo"/></bpmn:extensionElements></bpmn:message></bpmn:definitions>"#,
     );
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine.deploy("esp.bpmn", &xml).await.expect("deploy");
         let i = engine
@@ -222,7 +222,7 @@ async fn message_start_event_starts_an_instance() {
         "</bpmn:definitions>",
         r#"<bpmn:message id="m" name="orosanmalan"/></bpmn:definitions>"#,
     );
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine.deploy("ms.bpmn", &xml).await.expect("deploy");
         let n = engine
@@ -246,7 +246,7 @@ async fn non_interrupting_timer_cycle_repeats_the_set_number_of_times() {
     <bpmn:endEvent id="reminded"/>
     <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="end"/>
     <bpmn:endEvent id="end"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, clock) = engine(&db).await;
         engine
             .deploy("cy.bpmn", &model("cy", body))
@@ -294,7 +294,7 @@ async fn cancelling_a_call_activity_cancels_the_called_instance() {
     <bpmn:sequenceFlow id="f2" sourceRef="deadline" targetRef="late"/>
     <bpmn:endEvent id="late"/>"#,
     );
-    for db in databases().await {
+    for db in databases() {
         let (engine, clock) = engine(&db).await;
         engine.deploy("slow.bpmn", &child).await.expect("child");
         engine.deploy("caller.bpmn", &parent).await.expect("parent");
@@ -330,7 +330,7 @@ async fn concurrent_starts_are_each_written_once_and_durably() {
     <bpmn:scriptTask id="s"><bpmn:extensionElements><zeebe:script expression="=n * 2" resultVariable="m"/></bpmn:extensionElements></bpmn:scriptTask>
     <bpmn:sequenceFlow id="f2" sourceRef="s" targetRef="wait"/>
     <bpmn:userTask id="wait"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
             .deploy("c.bpmn", &model("c", body))
@@ -398,7 +398,7 @@ async fn concurrent_activations_and_completions_each_take_effect_once() {
     <bpmn:parallelGateway id="join"/>
     <bpmn:sequenceFlow id="f6" sourceRef="join" targetRef="end"/>
     <bpmn:endEvent id="end"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
             .deploy("w.bpmn", &model("w", body))
@@ -508,7 +508,7 @@ async fn a_completion_written_without_a_transaction_fails_whole_when_its_instanc
     <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="end"/>
     <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="end"/>
     <bpmn:endEvent id="end"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         let store = engine.store();
         if db.name == "sqlite" {

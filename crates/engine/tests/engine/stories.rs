@@ -36,7 +36,7 @@ async fn straight_through_scripts_and_gateway_complete_in_one_call() {
     <bpmn:sequenceFlow id="low" sourceRef="gw" targetRef="small"/>
     <bpmn:endEvent id="big"/>
     <bpmn:endEvent id="small"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
             .deploy("calc.bpmn", &model("calc", body))
@@ -71,7 +71,7 @@ async fn straight_through_scripts_and_gateway_complete_in_one_call() {
 
 #[tokio::test]
 async fn service_job_then_user_task_then_completion() {
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
             .deploy("p.bpmn", &model("p", SERVICE_AND_USER))
@@ -164,7 +164,7 @@ async fn service_job_then_user_task_then_completion() {
 
 #[tokio::test]
 async fn failing_job_retries_then_incident_then_resolution() {
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
             .deploy("p.bpmn", &model("p", SERVICE_AND_USER))
@@ -244,7 +244,7 @@ async fn failing_job_retries_then_incident_then_resolution() {
 
 #[tokio::test]
 async fn an_expired_lease_returns_the_job_and_the_old_holder_loses_it() {
-    for db in databases().await {
+    for db in databases() {
         let (engine, clock) = engine(&db).await;
         engine
             .deploy("p.bpmn", &model("p", SERVICE_AND_USER))
@@ -294,7 +294,7 @@ async fn timers_fire_when_due_and_survive_a_restart() {
     <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
     <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end"/>
     <bpmn:endEvent id="end"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, clock) = engine(&db).await;
         engine
             .deploy("t.bpmn", &model("t", body))
@@ -337,7 +337,7 @@ async fn interrupting_boundary_timer_cancels_the_user_task() {
     <bpmn:sequenceFlow id="f3" sourceRef="late" targetRef="escalated"/>
     <bpmn:endEvent id="ok"/>
     <bpmn:endEvent id="escalated"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, clock) = engine(&db).await;
         engine
             .deploy("b.bpmn", &model("b", body))
@@ -381,7 +381,7 @@ async fn messages_correlate_by_key_only_to_their_instance() {
         "</bpmn:definitions>",
         r#"<bpmn:message id="m" name="komplettering"><bpmn:extensionElements><zeebe:subscription correlationKey="=caseNo"/></bpmn:extensionElements></bpmn:message></bpmn:definitions>"#,
     );
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine.deploy("m.bpmn", &xml).await.expect("deploy");
         let a = engine
@@ -438,7 +438,7 @@ async fn parallel_split_and_join_wait_for_both_branches() {
     <bpmn:parallelGateway id="join"/>
     <bpmn:sequenceFlow id="f2" sourceRef="join" targetRef="end"/>
     <bpmn:endEvent id="end"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
             .deploy("par.bpmn", &model("par", body))
@@ -505,7 +505,7 @@ async fn a_worker_error_is_caught_by_an_error_boundary() {
         "</bpmn:definitions>",
         r#"<bpmn:error id="e" errorCode="UNKNOWN_PERSON"/></bpmn:definitions>"#,
     );
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine.deploy("e.bpmn", &xml).await.expect("deploy");
         let i = engine
@@ -552,7 +552,7 @@ async fn bad_models_are_rejected_with_the_element_named_and_nothing_deployed() {
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="cg"/>
     <bpmn:complexGateway id="cg"/>"#,
     );
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         match engine.deploy("bad.bpmn", &bad_feel).await {
             Err(Error::Invalid { problems }) => {
@@ -589,7 +589,7 @@ async fn a_loop_without_a_wait_state_becomes_an_incident() {
     <bpmn:sequenceFlow id="f2" sourceRef="gw" targetRef="inc"/>
     <bpmn:scriptTask id="inc"><bpmn:extensionElements><zeebe:script expression="=n + 1" resultVariable="n"/></bpmn:extensionElements></bpmn:scriptTask>
     <bpmn:sequenceFlow id="f3" sourceRef="inc" targetRef="gw"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
             .deploy("loop.bpmn", &model("loop", body))
@@ -616,7 +616,7 @@ async fn running_instances_keep_their_version() {
         "v",
         r#"<bpmn:startEvent id="start"/><bpmn:sequenceFlow id="f" sourceRef="start" targetRef="t2"/><bpmn:userTask id="t2"/>"#,
     );
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         let d1 = engine.deploy("v.bpmn", &v1).await.expect("v1").remove(0);
         let again = engine.deploy("v.bpmn", &v1).await.expect("same").remove(0);
@@ -687,7 +687,7 @@ async fn multi_instance_subprocess_collects_outputs() {
     </bpmn:subProcess>
     <bpmn:sequenceFlow id="f2" sourceRef="each" targetRef="end"/>
     <bpmn:endEvent id="end"/>"#;
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
             .deploy("mi.bpmn", &model("mi", body))
@@ -726,7 +726,7 @@ async fn multi_instance_subprocess_collects_outputs() {
 
 #[tokio::test]
 async fn oversized_variables_are_refused_before_anything_is_written() {
-    for db in databases().await {
+    for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
             .deploy("p.bpmn", &model("p", SERVICE_AND_USER))

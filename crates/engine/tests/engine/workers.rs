@@ -46,7 +46,7 @@ const BODY: &str = r#"
 
 #[tokio::test]
 async fn an_in_process_worker_completes_retries_and_gives_up_as_told() {
-    for db in databases().await {
+    for db in databases() {
         let (engine, clock) = engine(&db).await;
         engine
             .deploy("double.bpmn", &model("double", BODY))

@@ -6,68 +6,21 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-/// A database shared by the servers of one test.
-pub(crate) struct Db {
-    pub(crate) url: String,
-    pub(crate) name: &'static str,
-    _dir: Option<tempfile::TempDir>,
-    drop_pg: Option<String>,
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Some(db) = self.drop_pg.take() {
-            let _ = Command::new("psql")
-                .args([
-                    admin().as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                ])
-                .output();
-        }
-    }
-}
-
-fn admin() -> String {
-    std::env::var("FLODE_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
+/// A database shared by the servers of one test (`flode-test-db`).
+pub(crate) use flode_test_db::TestDb as Db;
 
 pub(crate) fn sqlite() -> Db {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("flode.db").display());
-    Db {
-        url,
-        name: "sqlite",
-        _dir: Some(dir),
-        drop_pg: None,
-    }
+    flode_test_db::sqlite()
 }
 
 /// A fresh PostgreSQL database; `None` (with a warning) outside CI when PostgreSQL is absent.
 pub(crate) fn postgres() -> Option<Db> {
-    let db = format!("flode_rel_{}", uuid::Uuid::new_v4().simple());
-    let out = Command::new("psql")
-        .args([admin().as_str(), "-qc", &format!("CREATE DATABASE {db}")])
-        .output();
-    match out {
-        Ok(o) if o.status.success() => {
-            let base = admin()
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_owned())
-                .unwrap_or_else(admin);
-            Some(Db {
-                url: format!("{base}/{db}"),
-                name: "postgres",
-                _dir: None,
-                drop_pg: Some(db),
-            })
+    match flode_test_db::postgres("flode_rel") {
+        Ok(db) => Some(db),
+        Err(why) if flode_test_db::pg_required() => {
+            panic!("PostgreSQL is required (CI or FLODE_REQUIRE_PG) but not usable: {why}")
         }
-        other => {
-            let why = format!("{other:?}");
-            if std::env::var_os("CI").is_some() || std::env::var_os("FLODE_REQUIRE_PG").is_some() {
-                panic!("PostgreSQL is required but not usable: {why}");
-            }
+        Err(why) => {
             eprintln!("WARNING: PostgreSQL not usable ({why}); skipping the PostgreSQL part");
             None
         }

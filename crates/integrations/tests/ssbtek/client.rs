@@ -13,7 +13,7 @@ use crate::helpers::*;
 #[tokio::test]
 async fn a_kassa_payments_become_income_rows_and_every_call_is_logged() {
     let (sim, base) = simulator(None).await;
-    for db in databases().await {
+    for db in databases() {
         let store = store(&db).await;
         let c = client(&base, store.clone(), None);
         let svar = c.fetch(&fraga(AKASSA, "k-akassa")).await.expect(db.name);
@@ -52,7 +52,7 @@ async fn a_kassa_payments_become_income_rows_and_every_call_is_logged() {
 #[tokio::test]
 async fn same_question_same_answer_and_protected_identity_is_flagged() {
     let (_sim, base) = simulator(None).await;
-    let db = &databases().await[0];
+    let db = &flode_test_db::sqlite();
     let c = client(&base, store(db).await, None);
     let a = c.fetch(&fraga(AKASSA, "k")).await.expect("first");
     let b = c.fetch(&fraga(AKASSA, "k")).await.expect("second");
@@ -66,7 +66,7 @@ async fn same_question_same_answer_and_protected_identity_is_flagged() {
 #[tokio::test]
 async fn an_unknown_person_gets_no_data_without_a_fault() {
     let (_sim, base) = simulator(None).await;
-    let db = &databases().await[0];
+    let db = &flode_test_db::sqlite();
     let c = client(&base, store(db).await, None);
     let svar = c.fetch(&fraga(UNKNOWN, "k")).await.expect("answer");
     assert_eq!(svar.failed_sources(), []);
@@ -82,7 +82,7 @@ async fn an_unknown_person_gets_no_data_without_a_fault() {
 #[tokio::test]
 async fn a_number_outside_the_whitelist_is_refused_and_not_retried() {
     let (sim, base) = simulator(None).await;
-    let db = &databases().await[0];
+    let db = &flode_test_db::sqlite();
     let store = store(db).await;
     let c = client(&base, store.clone(), None);
     // Valid Luhn, but not a test identity.
@@ -149,7 +149,7 @@ async fn validation_errors_are_client_faults() {
 #[tokio::test]
 async fn an_fk_period_over_two_years_is_an_fk_error_only() {
     let (_sim, base) = simulator(None).await;
-    let db = &databases().await[0];
+    let db = &flode_test_db::sqlite();
     let c = client(&base, store(db).await, None);
     let mut f = fraga(AKASSA, "k");
     f.from = "2023-01-01".into();
@@ -162,7 +162,7 @@ async fn an_fk_period_over_two_years_is_an_fk_error_only() {
 #[tokio::test]
 async fn source_faults_fail_only_their_source() {
     let (_sim, base) = simulator(None).await;
-    let db = &databases().await[0];
+    let db = &flode_test_db::sqlite();
     let store = store(db).await;
     let scenario = "af:unavailable,fk:unavailable,skv:platform,so:duplicate";
     let c = client(&base, store.clone(), Some(scenario));
@@ -197,7 +197,7 @@ async fn a_slow_source_times_out_while_the_others_answer() {
     let mut config = SimulatorConfig::new(LatencyProfile::None, 1);
     config.deadline = Duration::from_millis(50);
     let (_sim, base) = simulator(Some(config)).await;
-    let db = &databases().await[0];
+    let db = &flode_test_db::sqlite();
     let c = client(&base, store(db).await, Some("so:timeout"));
     let started = std::time::Instant::now();
     let svar = c.fetch(&fraga(AKASSA, "k")).await.expect("answer");
@@ -210,7 +210,7 @@ async fn a_slow_source_times_out_while_the_others_answer() {
 #[tokio::test]
 async fn whole_call_faults_are_retried_then_reported() {
     let (sim, base) = simulator(None).await;
-    let db = &databases().await[0];
+    let db = &flode_test_db::sqlite();
     let store = store(db).await;
     type Check = fn(&Error) -> bool;
     let cases: [(&str, Check); 4] = [
@@ -262,7 +262,7 @@ async fn random_faults_are_drawn_by_probability() {
         per_source: 1.0,
     };
     let (_sim, base) = simulator(Some(config)).await;
-    let db = &databases().await[0];
+    let db = &flode_test_db::sqlite();
     let c = client(&base, store(db).await, None);
     let svar = c.fetch(&fraga(AKASSA, "k")).await.expect("answer");
     assert_eq!(svar.failed_sources(), Source::ALL);
@@ -271,7 +271,7 @@ async fn random_faults_are_drawn_by_probability() {
 #[tokio::test]
 async fn the_connectivity_test_answers() {
     let (_sim, base) = simulator(None).await;
-    let db = &databases().await[0];
+    let db = &flode_test_db::sqlite();
     let c = client(&base, store(db).await, None);
     assert_eq!(c.test_connection().await.expect("test"), Source::ALL);
 }

@@ -1,5 +1,4 @@
-//! Test databases (as crates/engine/tests/engine/backends.rs), a simulator on port 0 and a
-//! connector for it.
+//! Test databases (`flode-test-db`), a simulator on port 0 and a connector for it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,78 +19,11 @@ pub(crate) const AKASSA: &str = "199204722020";
 /// Synthetic persona with a protected identity.
 pub(crate) const SKYDDAD: &str = "197805833030";
 
-pub(crate) struct TestDb {
-    pub(crate) name: &'static str,
-    pub(crate) url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_drop: Option<(String, String)>,
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, db)) = self.pg_drop.take() {
-            let _ = std::process::Command::new("psql")
-                .args([
-                    admin.as_str(),
-                    "-qc",
-                    &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-                ])
-                .output();
-        }
-    }
-}
+pub(crate) use flode_test_db::TestDb;
 
 /// SQLite, plus PostgreSQL when reachable (required with CI or FLODE_REQUIRE_PG).
-pub(crate) async fn databases() -> Vec<TestDb> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("flode.db").display());
-    let mut dbs = vec![TestDb {
-        name: "sqlite",
-        url,
-        _dir: Some(dir),
-        pg_drop: None,
-    }];
-    let admin = std::env::var("FLODE_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let required =
-        std::env::var_os("CI").is_some() || std::env::var_os("FLODE_REQUIRE_PG").is_some();
-    let db = format!("flode_test_{}", uuid_like());
-    let out = tokio::process::Command::new("psql")
-        .args([admin.as_str(), "-qc", &format!("CREATE DATABASE {db}")])
-        .output()
-        .await;
-    match out {
-        Ok(o) if o.status.success() => {
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_owned())
-                .unwrap_or(admin.clone());
-            dbs.push(TestDb {
-                name: "postgres",
-                url: format!("{base}/{db}"),
-                _dir: None,
-                pg_drop: Some((admin, db)),
-            });
-        }
-        other if required => panic!("PostgreSQL is required but not usable at {admin}: {other:?}"),
-        _ => eprintln!("WARNING: PostgreSQL not reachable; SQLite only"),
-    }
-    dbs
-}
-
-fn uuid_like() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        nanos,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
+pub(crate) fn databases() -> Vec<TestDb> {
+    flode_test_db::databases("flode_test")
 }
 
 pub(crate) async fn store(db: &TestDb) -> Store {

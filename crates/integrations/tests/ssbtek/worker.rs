@@ -35,7 +35,7 @@ fn vars(person: &str) -> serde_json::Map<String, serde_json::Value> {
 #[tokio::test]
 async fn ssbtek_down_makes_the_case_wait_and_resume() {
     let (sim, base) = simulator(None).await;
-    for db in databases().await {
+    for db in databases() {
         let (engine, clock) = engine(&db).await;
         engine.deploy("ssbtek.bpmn", MODEL).await.expect("deploy");
         let c = client(&base, engine.store().clone(), None);
@@ -97,7 +97,7 @@ async fn ssbtek_down_makes_the_case_wait_and_resume() {
 #[tokio::test]
 async fn a_refused_question_raises_an_incident() {
     let (_sim, base) = simulator(None).await;
-    for db in databases().await {
+    for db in databases() {
         let (engine, _clock) = engine(&db).await;
         engine.deploy("ssbtek.bpmn", MODEL).await.expect("deploy");
         let c = client(&base, engine.store().clone(), None);

@@ -43,6 +43,28 @@ impl From<flode_store::Error> for PageError {
     }
 }
 
+impl From<flode_casework::Error> for PageError {
+    fn from(e: flode_casework::Error) -> Self {
+        use flode_casework::Error as E;
+        match e {
+            E::NotFound(_) => Self::NotFound,
+            E::AlreadySubmitted => {
+                Self::Conflict("Ansökan är redan skickad och kan inte ändras.".into())
+            }
+            E::NotAwaitingDecision => Self::Conflict("Ärendet väntar inte på beslut.".into()),
+            E::Invalid(problems) => Self::BadRequest(
+                problems
+                    .into_iter()
+                    .map(|p| p.message)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            E::Corrupt(m) => Self::Internal(m),
+            E::Engine(e) => e.into(),
+        }
+    }
+}
+
 impl From<askama::Error> for PageError {
     fn from(e: askama::Error) -> Self {
         Self::Internal(format!("template: {e}"))

@@ -11,6 +11,7 @@ use super::form::FieldError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Section {
     Overview,
+    Cases,
     Definitions,
     Instances,
     Tasks,
@@ -20,8 +21,9 @@ pub(crate) enum Section {
     None,
 }
 
-const MENU: [(Section, &str, &str); 6] = [
+const MENU: [(Section, &str, &str); 7] = [
     (Section::Overview, "/", "Översikt"),
+    (Section::Cases, "/arenden", "Ärenden"),
     (Section::Definitions, "/processer", "Processer"),
     (Section::Instances, "/instanser", "Instanser"),
     (Section::Tasks, "/uppgifter", "Uppgifter"),
@@ -115,6 +117,9 @@ fn notice_text(flag: &str) -> Option<&'static str> {
         "slutford" => "Uppgiften är slutförd.",
         "lost" => "Incidenten är löst.",
         "utloggad" => "Du är utloggad.",
+        "beslutat" => "Beslutet är fattat. Beslutsbrevet skapas och den sökande meddelas.",
+        "anteckning" => "Anteckningen är sparad.",
+        "meddelande-skickat" => "Meddelandet är skickat till den sökande.",
         _ => return None,
     })
 }

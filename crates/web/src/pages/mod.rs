@@ -4,9 +4,10 @@
 //! `?meddelande=` flag for the success banner; validation errors re-render the form with
 //! an error summary and status 422.
 
+mod cases;
 mod definitions;
 pub(crate) mod error;
-mod form;
+pub(crate) mod form;
 mod incidents;
 mod instances;
 mod jobs;
@@ -19,7 +20,7 @@ mod tasks;
 use axum::Router;
 use axum::routing::{MethodRouter, get, post};
 
-use crate::auth::{ADMIN, Access, SUPERVISOR};
+use crate::auth::{ADMIN, Access, CASEWORK, SUPERVISOR};
 use crate::state::AppState;
 
 /// Guards a page route: see [`crate::auth`].
@@ -37,6 +38,21 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/logga-in", get(login::show).post(login::submit))
         .route("/logga-ut", post(login::logout))
         .route("/", needs(SignedIn, get(overview::show)))
+        .route("/arenden", needs(CASEWORK, get(cases::inbox)))
+        .route("/arenden/{id}", needs(CASEWORK, get(cases::show)))
+        .route("/arenden/{id}/beslut", needs(CASEWORK, post(cases::decide)))
+        .route(
+            "/arenden/{id}/anteckning",
+            needs(CASEWORK, post(cases::add_note)),
+        )
+        .route(
+            "/arenden/{id}/meddelande",
+            needs(CASEWORK, post(cases::send_message)),
+        )
+        .route(
+            "/arenden/dokument/{id}",
+            needs(CASEWORK, get(cases::document)),
+        )
         .route(
             "/processer",
             needs(SignedIn, get(definitions::list)).merge(needs(ADMIN, post(definitions::deploy))),

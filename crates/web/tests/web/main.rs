@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod csrf;
+mod eservice;
 mod helpers;
 mod openapi;
 mod ops;

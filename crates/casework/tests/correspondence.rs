@@ -1,0 +1,244 @@
+//! A case's documents and messages through the case service, over a real store and engine
+//! with the shipped model, on SQLite and PostgreSQL: the citizen reaches only their own,
+//! staff reads are logged, and messages are checked before they are kept.
+
+use std::sync::Arc;
+
+use flode_casework::{
+    Casework, CaseworkOptions, Citizen, Error, Form, MAX_MESSAGE_CHARS, MODELS, Page, cost_field,
+};
+use flode_engine::{Engine, EngineOptions, ManualClock};
+use flode_store::{CaseDocumentRecord, CaseRecord, Store, StoreOptions};
+use flode_test_db::{TestDb, databases};
+
+/// 2026-12-04 08:00 UTC: december 2026 and january 2027 are open.
+const NOW: i64 = 1_796_371_200_000;
+
+/// A synthetic person of the SSBTEK simulator (born 1992).
+fn citizen() -> Citizen {
+    Citizen {
+        personnummer: "199204722020".into(),
+        name: "Testa Testsson".into(),
+        auth_ref: "test-idp-1".into(),
+    }
+}
+
+/// Another synthetic person.
+fn other() -> Citizen {
+    Citizen {
+        personnummer: "199906644043".into(),
+        name: "Annan Person".into(),
+        auth_ref: "test-idp-2".into(),
+    }
+}
+
+fn form(pairs: &[(&str, &str)]) -> Form {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+async fn casework(db: &TestDb, clock: &ManualClock) -> Casework {
+    let store = Store::connect(&StoreOptions::new(&db.url))
+        .await
+        .expect("connect");
+    store.migrate().await.expect("migrate");
+    let engine = Engine::new(store, Arc::new(clock.clone()), EngineOptions::default())
+        .await
+        .expect("engine");
+    for (name, xml) in MODELS {
+        engine
+            .deploy(name, xml)
+            .await
+            .expect("deploy the shipped models");
+    }
+    Casework::new(engine, CaseworkOptions::default())
+}
+
+/// A submitted application for december 2026: alone, rent 6 850 kr, no incomes.
+async fn submitted_case(cw: &Casework, who: &Citizen) -> CaseRecord {
+    let draft = cw.draft(who).await.expect("draft");
+    let rent = cost_field(flode_casework::COSTS[0]);
+    let pages = [
+        (Page::Month, form(&[("manad", "2026-12")])),
+        (Page::Household, form(&[("sambo", "nej")])),
+        (Page::Children, form(&[])),
+        (Page::Costs, form(&[(rent.as_str(), "6 850")])),
+        (Page::Incomes, form(&[])),
+        (Page::Changes, form(&[("forandringar", "nej")])),
+        (Page::Consent, form(&[("samtycke", "ja")])),
+    ];
+    for (page, f) in pages {
+        cw.save_page(who, &draft.id, page, &f)
+            .await
+            .expect("page saved");
+    }
+    cw.submit(who, &draft.id).await.expect("submitted")
+}
+
+#[tokio::test]
+async fn a_citizen_reaches_only_their_own_documents_and_staff_reads_are_logged() {
+    for db in databases("flode_corr") {
+        let clock = ManualClock::new(NOW);
+        let cw = casework(&db, &clock).await;
+        let case = submitted_case(&cw, &citizen()).await;
+        assert!(
+            cw.documents(&case.id).await.expect("documents").is_empty(),
+            "{}",
+            db.name
+        );
+
+        // As the letter worker stores it.
+        let store = cw.engine().store();
+        let stored = store
+            .insert_case_document(
+                &CaseDocumentRecord {
+                    id: flode_engine::new_id(),
+                    case_id: case.id.clone(),
+                    kind: "beslutsbrev".into(),
+                    title: format!("Beslut {}", case.case_number),
+                    media_type: "application/pdf".into(),
+                    text: "Beslut".into(),
+                    dedup_key: "job-1".into(),
+                    created_at: NOW,
+                },
+                b"%PDF-1.7 test",
+            )
+            .await
+            .expect("stored");
+
+        let staff = cw.documents(&case.id).await.expect("documents");
+        assert_eq!(staff.len(), 1, "{}", db.name);
+        assert_eq!(staff[0].id, stored.id);
+        let own = cw
+            .citizen_documents(&citizen(), &case.id)
+            .await
+            .expect("own documents");
+        assert_eq!(own, staff);
+        let one = cw
+            .citizen_document(&citizen(), &stored.id)
+            .await
+            .expect("own document");
+        assert_eq!(one.title, "Beslut EB-2026-000001");
+        let (_, content) = cw
+            .citizen_document_content(&citizen(), &stored.id)
+            .await
+            .expect("own content");
+        assert!(content.starts_with(b"%PDF"));
+
+        // Another person's case and document do not exist for them; neither do unknown ids.
+        assert!(matches!(
+            cw.citizen_documents(&other(), &case.id).await,
+            Err(Error::NotFound(_))
+        ));
+        assert!(matches!(
+            cw.citizen_document(&other(), &stored.id).await,
+            Err(Error::NotFound("dokument"))
+        ));
+        assert!(matches!(
+            cw.citizen_document(&citizen(), "no-such-document").await,
+            Err(Error::NotFound("dokument"))
+        ));
+        assert!(matches!(
+            cw.documents("no-such-case").await,
+            Err(Error::NotFound("ärende"))
+        ));
+
+        // A social worker's opening of a document is logged as a read of the case.
+        assert!(store.case_reads(&case.id).await.expect("reads").is_empty());
+        let read = cw
+            .staff_document(&stored.id, "anna")
+            .await
+            .expect("staff document");
+        assert_eq!(read.id, stored.id);
+        let reads = store.case_reads(&case.id).await.expect("reads");
+        assert_eq!(reads.len(), 1, "{}", db.name);
+        assert_eq!(
+            (reads[0].reader.as_str(), reads[0].what.as_str()),
+            ("anna", "dokument")
+        );
+        assert!(matches!(
+            cw.staff_document("no-such-document", "anna").await,
+            Err(Error::NotFound("dokument"))
+        ));
+        assert_eq!(store.case_reads(&case.id).await.expect("reads").len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn messages_go_both_ways_and_are_checked() {
+    for db in databases("flode_corr") {
+        let clock = ManualClock::new(NOW);
+        let cw = casework(&db, &clock).await;
+        let case = submitted_case(&cw, &citizen()).await;
+
+        // An empty or overlong message is refused with a reason on the field; nothing is kept.
+        for body in ["", "  \n\t "] {
+            let err = cw
+                .send_citizen_message(&citizen(), &case.id, body)
+                .await
+                .expect_err("empty");
+            assert!(
+                matches!(&err, Error::Invalid(p) if p[0].field == "meddelande" && p[0].message == "Skriv ett meddelande"),
+                "{}: {err}",
+                db.name
+            );
+        }
+        let long = "a".repeat(MAX_MESSAGE_CHARS + 1);
+        let err = cw
+            .send_staff_message(&case.id, "anna", &long)
+            .await
+            .expect_err("too long");
+        assert!(
+            matches!(&err, Error::Invalid(p) if p[0].field == "meddelande" && p[0].message.contains("högst")),
+            "{err}"
+        );
+        assert!(cw.messages(&case.id).await.expect("messages").is_empty());
+
+        // Another person cannot write in or read the case.
+        assert!(matches!(
+            cw.send_citizen_message(&other(), &case.id, "Hej").await,
+            Err(Error::NotFound(_))
+        ));
+        assert!(matches!(
+            cw.citizen_messages(&other(), &case.id).await,
+            Err(Error::NotFound(_))
+        ));
+        assert!(matches!(
+            cw.send_staff_message("no-such-case", "anna", "Hej").await,
+            Err(Error::NotFound("ärende"))
+        ));
+
+        cw.send_citizen_message(&citizen(), &case.id, "  När kommer beslutet?  ")
+            .await
+            .expect("sent");
+        clock.advance(60_000);
+        cw.send_staff_message(&case.id, "anna", "Inom tio dagar.")
+            .await
+            .expect("sent");
+
+        let all = cw.messages(&case.id).await.expect("messages");
+        let seen: Vec<(&str, &str, &str)> = all
+            .iter()
+            .map(|m| (m.sender.as_str(), m.author.as_str(), m.body.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("citizen", "Testa Testsson", "När kommer beslutet?"),
+                ("staff", "anna", "Inom tio dagar."),
+            ],
+            "{}",
+            db.name
+        );
+        assert_eq!((all[0].created_at, all[1].created_at), (NOW, NOW + 60_000));
+        assert!(all.iter().all(|m| m.dedup_key.is_none()));
+        assert_eq!(
+            cw.citizen_messages(&citizen(), &case.id)
+                .await
+                .expect("own messages"),
+            all
+        );
+    }
+}

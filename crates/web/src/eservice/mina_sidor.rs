@@ -1,0 +1,288 @@
+//! Mina sidor: the citizen's applications and cases with their status, each case's
+//! decision, letters and secure messages with the social services.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use flode_casework::{Citizen, Error, Outcome, month_name};
+use flode_letters::kronor;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{CitizenLayout, SignedIn, field_errors, render};
+use crate::pages::error::PageError;
+use crate::pages::form::{FieldError, PageForm, PageQuery, error_for};
+use crate::state::AppState;
+use crate::timefmt;
+
+struct CaseRow {
+    id: String,
+    case_number: String,
+    month: String,
+    status: &'static str,
+    received: String,
+}
+
+#[derive(Template)]
+#[template(path = "eservice/overview.html")]
+struct OverviewPage {
+    layout: CitizenLayout,
+    cases: Vec<CaseRow>,
+    draft: bool,
+}
+
+/// `GET /mina-sidor`.
+pub(crate) async fn overview(
+    State(state): State<AppState>,
+    SignedIn(citizen): SignedIn,
+    PageQuery(q): PageQuery<crate::pages::form::NoticeQuery>,
+) -> Result<Response, PageError> {
+    let cases = state
+        .casework
+        .cases_of(&citizen)
+        .await?
+        .into_iter()
+        .map(|s| CaseRow {
+            id: s.case.id,
+            case_number: s.case.case_number,
+            month: month_name(&s.case.month),
+            status: s.status.label(),
+            received: timefmt::date(s.case.received_at),
+        })
+        .collect();
+    let draft = state.casework.open_draft(&citizen).await?.is_some();
+    render(
+        StatusCode::OK,
+        &OverviewPage {
+            layout: CitizenLayout::new(&state, "Mina sidor", Some(&citizen))
+                .notice(q.meddelande.as_deref()),
+            cases,
+            draft,
+        },
+    )
+}
+
+struct DecisionView {
+    outcome: &'static str,
+    amount: Option<String>,
+    motivering: String,
+    decided_by: String,
+}
+
+struct DocumentRow {
+    id: String,
+    title: String,
+    created: String,
+}
+
+struct MessageRow {
+    from: String,
+    body: String,
+    sent: String,
+}
+
+#[derive(Template)]
+#[template(path = "eservice/case.html")]
+struct CasePage {
+    layout: CitizenLayout,
+    receipt: bool,
+    id: String,
+    case_number: String,
+    month: String,
+    status: &'static str,
+    explanation: &'static str,
+    received: String,
+    due: String,
+    decision: Option<DecisionView>,
+    documents: Vec<DocumentRow>,
+    messages: Vec<MessageRow>,
+    message: String,
+    message_error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CaseQuery {
+    kvitto: Option<String>,
+    meddelande: Option<String>,
+}
+
+fn decision_view(beslut: &Value) -> Option<DecisionView> {
+    let outcome = Outcome::from_code(beslut.get("utfall")?.as_str()?)?;
+    let amount = beslut
+        .get("belopp")
+        .and_then(Value::as_i64)
+        .filter(|_| outcome != Outcome::Avslag)
+        .map(kronor);
+    Some(DecisionView {
+        outcome: outcome.label(),
+        amount,
+        motivering: beslut
+            .get("motivering")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        decided_by: beslut
+            .get("fattatAv")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+    })
+}
+
+async fn case_page(
+    state: &AppState,
+    citizen: &Citizen,
+    id: &str,
+    query: CaseQuery,
+    posted: Option<(String, Vec<FieldError>)>,
+) -> Result<Response, PageError> {
+    let summary = state.casework.citizen_case(citizen, id).await?;
+    let decision = state
+        .casework
+        .decision_of(&summary.case)
+        .await?
+        .as_ref()
+        .and_then(decision_view);
+    let documents = state
+        .casework
+        .citizen_documents(citizen, id)
+        .await?
+        .into_iter()
+        .map(|d| DocumentRow {
+            id: d.id,
+            title: d.title,
+            created: timefmt::date(d.created_at),
+        })
+        .collect();
+    let messages = state
+        .casework
+        .citizen_messages(citizen, id)
+        .await?
+        .into_iter()
+        .map(|m| MessageRow {
+            from: match m.sender.as_str() {
+                "citizen" => "Du".to_owned(),
+                _ => m.author,
+            },
+            body: m.body,
+            sent: timefmt::display(m.created_at),
+        })
+        .collect();
+    let (message, errors, status) = match posted {
+        Some((text, errors)) => (text, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        None => (String::new(), Vec::new(), StatusCode::OK),
+    };
+    let case = summary.case;
+    render(
+        status,
+        &CasePage {
+            message_error: error_for(&errors, "meddelande"),
+            layout: CitizenLayout::new(
+                state,
+                format!("Ärende {}", case.case_number),
+                Some(citizen),
+            )
+            .notice(query.meddelande.as_deref())
+            .errors(errors),
+            receipt: query.kvitto.is_some(),
+            id: case.id,
+            month: month_name(&case.month),
+            status: summary.status.label(),
+            explanation: summary.status.explanation(),
+            received: timefmt::display(case.received_at),
+            due: timefmt::date(case.due_at),
+            case_number: case.case_number,
+            decision,
+            documents,
+            messages,
+            message,
+        },
+    )
+}
+
+/// `GET /mina-sidor/arenden/{id}` (`?kvitto=1` right after submitting: the receipt).
+pub(crate) async fn case(
+    State(state): State<AppState>,
+    SignedIn(citizen): SignedIn,
+    Path(id): Path<String>,
+    PageQuery(q): PageQuery<CaseQuery>,
+) -> Result<Response, PageError> {
+    case_page(&state, &citizen, &id, q, None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct MessageForm {
+    #[serde(default)]
+    meddelande: String,
+}
+
+/// `POST /mina-sidor/arenden/{id}/meddelande`.
+pub(crate) async fn send_message(
+    State(state): State<AppState>,
+    SignedIn(citizen): SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<MessageForm>,
+) -> Result<Response, PageError> {
+    match state
+        .casework
+        .send_citizen_message(&citizen, &id, &form.meddelande)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/mina-sidor/arenden/{id}?meddelande=skickat#meddelanden"
+        ))
+        .into_response()),
+        Err(Error::Invalid(problems)) => {
+            case_page(
+                &state,
+                &citizen,
+                &id,
+                CaseQuery::default(),
+                Some((form.meddelande, field_errors(problems))),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /mina-sidor/dokument/{id}`: a letter of the citizen's own case, as PDF.
+pub(crate) async fn document(
+    State(state): State<AppState>,
+    SignedIn(citizen): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (doc, content) = state
+        .casework
+        .citizen_document_content(&citizen, &id)
+        .await?;
+    Ok(pdf_response(&doc, content))
+}
+
+/// A stored document as a download that no cache keeps.
+pub(crate) fn pdf_response(doc: &flode_store::CaseDocumentRecord, content: Vec<u8>) -> Response {
+    let filename = format!(
+        "{}.pdf",
+        doc.title
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            })
+            .collect::<String>()
+    );
+    (
+        [
+            (header::CONTENT_TYPE, doc.media_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        content,
+    )
+        .into_response()
+}
