@@ -10,6 +10,7 @@ mod decision;
 mod household;
 mod letter;
 mod service;
+mod ssbtek_incomes;
 mod status;
 
 pub use answers::{
@@ -21,6 +22,7 @@ pub use decision::{Decision, LAGRUM, Outcome};
 pub use household::{age_in, household};
 pub use letter::{AUTOMATED_DECIDER, Authority, DEFAULT_LAGRUM, decision_letter};
 pub use service::{CaseDetail, CaseSummary, Casework, CaseworkOptions, Citizen, DECISION_TASK};
+pub use ssbtek_incomes::{WithSsbtek, with_ssbtek_incomes};
 pub use status::{CaseStatus, status_of};
 
 /// The models that carry a case (crates/casework/processes/), as (resource name, XML):

@@ -17,8 +17,9 @@ use crate::settings::{Environment, Settings};
 
 /// `forsorjningsstod.calculate`: the month's calculation by riksnorm for the household in the
 /// instance's `hushall` variable (the input of docs/forsorjningsstod.md). Completes with
-/// `berakning` (the whole calculation, every row with its reason) and `utfall` (`deficit` or
-/// `surplus`), which the delegation rules read. Input that cannot be calculated is for a
+/// `berakning` (the whole calculation, every row with its reason), `utfall` (`deficit` or
+/// `surplus`) and `inkomstavvikelser` (where SSBTEK's payments, counted in, exceed the
+/// application), which the delegation rules read. Input that cannot be calculated is for a
 /// person to correct: the job goes to an incident with the reasons, and is not retried.
 pub(crate) struct Calculation {
     norms: Norms,
@@ -37,7 +38,10 @@ impl Calculation {
                 "variabeln hushall saknas: beräkningen behöver hushållets uppgifter",
             )
         })?;
-        let household = Household::from_json(&household.to_string())
+        // What the agencies paid (SSBTEK, when fetched) counts where it is more than declared.
+        let ssbtek = variables.get("ssbtek").unwrap_or(&Value::Null);
+        let merged = flode_casework::with_ssbtek_incomes(household, ssbtek);
+        let household = Household::from_json(&merged.hushall.to_string())
             .map_err(|e| JobFailure::permanent(format!("hushall: {e}")))?;
         let calculation = calculate(&self.norms, &household)
             .map_err(|e| JobFailure::permanent(format!("beräkningen kunde inte göras: {e}")))?;
@@ -45,6 +49,7 @@ impl Calculation {
             .map_err(|e| JobFailure::permanent(format!("beräkningen: {e}")))?;
         let mut out = Map::new();
         out.insert("utfall".into(), berakning["outcome"].clone());
+        out.insert("inkomstavvikelser".into(), json!(merged.deviations));
         out.insert("berakning".into(), berakning);
         Ok(out)
     }
@@ -342,12 +347,14 @@ mod tests {
         let engine = engine(&dir).await;
         let mut workers = Workers::default();
         workers.start(&engine, Calculation::new(Norms::shipped().expect("norms")));
-        let household: Value = serde_json::from_str(include_str!(
-            "../../../docs/examples/forsorjningsstod/ex1-ensamstaende.json"
-        ))
-        .expect("example");
+        let household_json = || -> Value {
+            serde_json::from_str(include_str!(
+                "../../../docs/examples/forsorjningsstod/ex1-ensamstaende.json"
+            ))
+            .expect("example")
+        };
         let mut vars = Map::new();
-        vars.insert("hushall".into(), household);
+        vars.insert("hushall".into(), household_json());
         let started = engine.start("calc", vars, None).await.expect("start");
         let calculation = outcome(&engine, &started.id).await.expect("calculated");
         assert_eq!(calculation["support"], 4590, "{calculation}");
@@ -357,6 +364,32 @@ mod tests {
                 .iter()
                 .any(|v| v.name == "utfall" && v.value == json!("deficit"))
         );
+
+        // SSBTEK's a-kassa for november (the kontrollperiod), more than the 7 480 kr
+        // declared: counted in, named by source, and listed as a deviation.
+        let mut vars = Map::new();
+        vars.insert("hushall".into(), household_json());
+        vars.insert(
+            "ssbtek".into(),
+            json!({"inkomster": [{"source": "SO", "slag": "akassa", "utbetalningsdatum": "2026-11-27", "belopp": 8480}]}),
+        );
+        let started = engine.start("calc", vars, None).await.expect("start");
+        let calculation = outcome(&engine, &started.id).await.expect("calculated");
+        assert_eq!(
+            calculation["support"], 3590,
+            "1 000 kr more income: {calculation}"
+        );
+        let reasons = calculation["rows"].to_string();
+        assert!(
+            reasons.contains("a-kassan, utbetalt 2026-11-27"),
+            "{reasons}"
+        );
+        let vars = engine.store().variables(&started.id).await.expect("vars");
+        let deviations = vars
+            .iter()
+            .find(|v| v.name == "inkomstavvikelser")
+            .expect("deviations");
+        assert_eq!(deviations.value.as_array().map(Vec::len), Some(1));
 
         // Input it cannot calculate goes to a person, with the reasons, untried again.
         let mut bad = Map::new();

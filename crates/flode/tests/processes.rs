@@ -52,7 +52,8 @@ fn delegable() -> Value {
         "delegationAktiv": true,
         "ansokningstyp": "aterkommande",
         "forandringar": false,
-        "ssbtek": {"kallorMedFel": [], "inkomster": [], "skyddadIdentitet": false},
+        "ssbtek": {"kallorMedFel": [], "skyddadIdentitet": false},
+        "inkomstavvikelser": [],
         "utfall": "deficit",
         "berakning": {"support": 11140}
     })
@@ -119,7 +120,7 @@ fn everything_the_delegation_does_not_allow_goes_to_a_social_worker() {
     let mut incomplete = delegable();
     incomplete["ssbtek"]["kallorMedFel"] = json!(["CSN"]);
     let mut paid = delegable();
-    paid["ssbtek"]["inkomster"] = json!([{"source": "SO", "slag": "akassa", "belopp": 14952}]);
+    paid["inkomstavvikelser"] = json!(["A-kassa: 14952 kr enligt SSBTEK, 0 kr i ansökan"]);
     let mut no_delegation = delegable();
     no_delegation["delegationAktiv"] = json!(false);
     let cases = [
@@ -128,7 +129,11 @@ fn everything_the_delegation_does_not_allow_goes_to_a_social_worker() {
         ("first application", new, "Nyansökan"),
         ("protected identity", protected, "skyddade"),
         ("SSBTEK incomplete", incomplete, "SSBTEK"),
-        ("SSBTEK reports payments", paid, "utbetalningar"),
+        (
+            "SSBTEK reports more income than declared",
+            paid,
+            "högre inkomster",
+        ),
         ("no active delegation", no_delegation, "delegation"),
         ("nothing known", json!({}), "räcker inte"),
     ];

@@ -56,7 +56,8 @@ pub struct Row {
     /// Norm rows: how sure the figure is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
-    /// Norm rows: where the figure comes from.
+    /// Norm rows: where the figure comes from; income rows: where the amount comes from
+    /// when not from the applicant (SSBTEK).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -531,12 +532,19 @@ fn income_rows(household: &Household) -> Result<Vec<Row>, Error> {
                 member.id
             )));
         }
-        rows.push(income_row(
+        let from = income
+            .source
+            .as_deref()
+            .map(|s| format!(" (källa: {s})"))
+            .unwrap_or_default();
+        let mut row = income_row(
             kind.code(),
             member,
             amount,
-            format!("{} räknas som inkomst", kind.label()),
-        ));
+            format!("{} räknas som inkomst{from}", kind.label()),
+        );
+        row.source = income.source.clone();
+        rows.push(row);
         if kind == IncomeKind::Salary
             && let Some(row) = job_stimulus(household, member, amount)
         {

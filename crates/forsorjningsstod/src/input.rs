@@ -249,6 +249,9 @@ pub struct IncomeInput {
     pub kind: IncomeKind,
     /// Net per month, kronor.
     pub amount: i64,
+    /// Where the figure comes from when not from the applicant (e.g. "SSBTEK, a-kassan,
+    /// utbetalt 2026-11-28"); shown in the row's reason.
+    pub source: Option<String>,
 }
 
 /// A calendar month.
@@ -792,16 +795,21 @@ impl Reader<'_> {
     }
 
     fn income(&mut self, value: &Value, at: &str) -> Option<IncomeInput> {
-        let map = self.object(value, at, &["member", "kind", "amount"])?;
+        let map = self.object(value, at, &["member", "kind", "amount", "source"])?;
         let kinds: Vec<&str> = IncomeKind::ALL.iter().map(|k| k.code()).collect();
         let member = self.string(map, at, "member");
         let kind = self.code(map, at, "kind", IncomeKind::from_code, &kinds);
         let amount = self.money(map, at, "amount");
         let amount = self.required(amount, at, "amount");
+        let source = match map.get("source") {
+            None | Some(Value::Null) => Some(None),
+            Some(_) => self.string(map, at, "source").map(Some),
+        };
         Some(IncomeInput {
             member: member?,
             kind: kind?,
             amount: amount?,
+            source: source?,
         })
     }
 }

@@ -306,7 +306,7 @@ async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>
         ),
         (
             "forsorjningsstod.calculate",
-            json!({"utfall": "deficit", "berakning": {"support": 3430, "norm_total": 5220, "costs_total": 7160, "need": 12380, "income": 8950,
+            json!({"utfall": "deficit", "inkomstavvikelser": ["A-kassa: 9000 kr enligt SSBTEK, 0 kr i ansökan"], "berakning": {"support": 3430, "norm_total": 5220, "costs_total": 7160, "need": 12380, "income": 8950,
             "rows": [
                 {"section": "norm", "kind": "personal_cost", "amount": 5220, "reason": "Riksnorm för sammanboende med ett barn"},
                 {"section": "cost", "kind": "housing", "applied": 6850, "amount": 6850, "reason": "Boendekostnad: sökt och godkänt belopp"},

@@ -88,6 +88,7 @@ fn household() -> impl Strategy<Value = HouseholdInput> {
                         member: members[usize::from(second) % adults].id.clone(),
                         kind,
                         amount,
+                        source: None,
                     })
                     .collect();
                 HouseholdInput {
@@ -149,7 +150,7 @@ proptest! {
         }
         // A new income.
         let mut more = input.clone();
-        more.incomes.push(IncomeInput { member: "sokande".into(), kind, amount: extra });
+        more.incomes.push(IncomeInput { member: "sokande".into(), kind, amount: extra, source: None });
         prop_assert!(run(&norms, &more).support <= before.support);
     }
 

@@ -123,6 +123,8 @@ struct CasePage {
     totals: Vec<Pair>,
     proposal: Option<String>,
     delegation: Option<String>,
+    /// Where SSBTEK reports more income than the application (counted in).
+    deviations: Vec<String>,
     decision: Vec<Pair>,
     form: Option<DecisionForm>,
     notes: Vec<NoteRow>,
@@ -402,6 +404,11 @@ async fn case_page(
         .and_then(|d| d.get("skal"))
         .and_then(Value::as_str)
         .map(str::to_owned);
+    let deviations = vars
+        .get("inkomstavvikelser")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
     let decision = match vars.get("beslut") {
         Some(b) => vec![
             pair(
@@ -508,6 +515,7 @@ async fn case_page(
             totals,
             proposal,
             delegation,
+            deviations,
             decision,
             form,
             notes,
