@@ -5,6 +5,7 @@
 //! HTTP lives in `flode-web`, SQL in `flode-store`; this crate holds the rules between them.
 
 mod answers;
+mod attachments;
 mod correspondence;
 mod decision;
 mod household;
@@ -17,6 +18,7 @@ pub use answers::{
     APPLICANT, Answers, CO_APPLICANT, COSTS, Child, ChildrenAction, FieldProblem, Form, INCOMES,
     Page, SummaryRow, child_text, cost_field, income_field, month_name,
 };
+pub use attachments::{ATTACHMENT_FIELD, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff};
 pub use correspondence::MAX_MESSAGE_CHARS;
 pub use decision::{Decision, LAGRUM, Outcome};
 pub use household::{age_in, household};

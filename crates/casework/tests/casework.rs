@@ -289,3 +289,110 @@ async fn next_months_application_is_prefilled_from_this_months() {
         );
     }
 }
+
+#[tokio::test]
+async fn attachments_are_checked_kept_with_the_case_and_shown_only_to_the_right_people() {
+    for db in databases("flode_casework") {
+        let cw = casework(&db).await;
+        let who = citizen();
+        let draft = cw.draft(&who).await.expect("draft");
+        let pdf = b"%PDF-1.7\nhyresavi".to_vec();
+
+        let first = cw
+            .add_attachment(&who, &draft.id, "C:\\papper\\hyresavi.pdf", &pdf)
+            .await
+            .expect("a PDF is accepted");
+        assert_eq!(first.filename, "hyresavi.pdf");
+        assert_eq!(first.media_type, "application/pdf");
+        // Known by content: an executable named .pdf is refused, and so is an empty file
+        // or one over the limit; nothing is stored for any of them.
+        for (name, content) in [
+            ("virus.pdf", b"MZ\x90\x00".to_vec()),
+            ("tom.pdf", Vec::new()),
+            ("stor.pdf", {
+                let mut big = pdf.clone();
+                big.resize(flode_casework::MAX_ATTACHMENT_BYTES + 1, b' ');
+                big
+            }),
+        ] {
+            let err = cw
+                .add_attachment(&who, &draft.id, name, &content)
+                .await
+                .expect_err(name);
+            assert!(
+                matches!(&err, Error::Invalid(p) if p[0].field == "bilaga"),
+                "{}: {name}: {err}",
+                db.name
+            );
+        }
+        // At most ten per application.
+        for i in 1..10 {
+            cw.add_attachment(&who, &draft.id, &format!("{i}.pdf"), &pdf)
+                .await
+                .expect("up to ten");
+        }
+        let err = cw
+            .add_attachment(&who, &draft.id, "elva.pdf", &pdf)
+            .await
+            .expect_err("the eleventh");
+        assert!(err.to_string().contains("högst 10"), "{}: {err}", db.name);
+        assert_eq!(
+            cw.attachments(&who, &draft.id).await.expect("list").len(),
+            10
+        );
+        cw.remove_attachment(&who, &draft.id, &first.id)
+            .await
+            .expect("removed");
+        assert_eq!(
+            cw.attachments(&who, &draft.id).await.expect("list").len(),
+            9
+        );
+
+        // Another person gets nothing; the owner gets the bytes back.
+        let other = Citizen {
+            personnummer: "199906644043".into(),
+            ..citizen()
+        };
+        let kept = &cw.attachments(&who, &draft.id).await.expect("list")[0];
+        assert!(matches!(
+            cw.citizen_attachment(&other, &kept.id).await,
+            Err(Error::NotFound(_))
+        ));
+        assert!(matches!(
+            cw.add_attachment(&other, &draft.id, "x.pdf", &pdf).await,
+            Err(Error::NotFound(_))
+        ));
+        let (_, bytes) = cw.citizen_attachment(&who, &kept.id).await.expect("own");
+        assert_eq!(bytes, pdf);
+        // A draft's files are the citizen's alone.
+        assert!(cw.staff_attachment(&kept.id, "anna").await.is_err());
+
+        // Submitted: the files follow the case, cannot change, and a social worker's
+        // opening of one is logged.
+        fill_in(&cw, &who, &draft.id).await;
+        let case = cw.submit(&who, &draft.id).await.expect("submitted");
+        assert!(matches!(
+            cw.add_attachment(&who, &draft.id, "sen.pdf", &pdf).await,
+            Err(Error::AlreadySubmitted)
+        ));
+        assert!(matches!(
+            cw.remove_attachment(&who, &draft.id, &kept.id).await,
+            Err(Error::AlreadySubmitted)
+        ));
+        assert_eq!(
+            cw.case_attachments(&case.id)
+                .await
+                .expect("case files")
+                .len(),
+            9
+        );
+        let (_, bytes) = cw.staff_attachment(&kept.id, "anna").await.expect("staff");
+        assert_eq!(bytes, pdf);
+        let detail = cw.case_for_staff(&case.id, "anna").await.expect("case");
+        assert!(
+            detail.reads.iter().any(|r| r.what == "bilaga"),
+            "{}",
+            db.name
+        );
+    }
+}

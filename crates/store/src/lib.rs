@@ -6,6 +6,7 @@
 //! run created. SQLite uses a single writer connection (WAL, so readers never block);
 //! PostgreSQL locks the instance row (`FOR UPDATE`) and claims jobs with `SKIP LOCKED`.
 
+mod attachments;
 mod auth;
 mod batch;
 mod casework;
@@ -18,6 +19,7 @@ mod sql;
 mod tx;
 mod unlocked;
 
+pub use attachments::AttachmentRecord;
 pub use auth::{ApiTokenRecord, AuditEvent, StaffSessionRecord, StaffUserRecord};
 pub use casework::{
     ApplicationRecord, CaseDocumentRecord, CaseMessageRecord, CaseNoteRecord, CaseReadRecord,

@@ -19,7 +19,6 @@
 
 mod app;
 mod axe;
-mod browser;
 mod catalogue;
 mod keyboard;
 mod selftest;
@@ -31,8 +30,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use crate::browser::{Browser, HEIGHT, WIDTH};
 use crate::catalogue::Page;
+use flode_a11y_tests::browser::{self, Browser, HEIGHT, WIDTH};
 
 /// The environment variable that turns the suite on.
 const GATE: &str = "FLODE_A11Y";

@@ -11,24 +11,24 @@ use serde_json::json;
 use tempfile::TempDir;
 use tokio::process::{Child, Command};
 
-pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
-pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// The window every page is checked in, in CSS pixels.
-pub(crate) const WIDTH: u32 = 1280;
-pub(crate) const HEIGHT: u32 = 900;
+pub const WIDTH: u32 = 1280;
+pub const HEIGHT: u32 = 900;
 
 /// A chromedriver process and one browser session; both end when this is dropped, even on
 /// a panic: chromedriver runs in a process group of its own, which Chromium inherits, and
 /// dropping kills that group.
-pub(crate) struct Browser {
-    pub(crate) client: Client,
+pub struct Browser {
+    pub client: Client,
     driver: Child,
     _profile: TempDir,
 }
 
 /// Fails loudly when the browser is missing: with `FLODE_A11Y=1` it must be there.
-pub(crate) fn require_installed() {
+pub fn require_installed() {
     for path in [CHROMIUM, CHROMEDRIVER] {
         assert!(
             Path::new(path).exists(),
@@ -67,7 +67,7 @@ async fn wait_for_port(driver: &mut Child, port: u16) {
 
 impl Browser {
     /// Starts chromedriver and opens a headless Chromium session with a fresh profile.
-    pub(crate) async fn start() -> Browser {
+    pub async fn start() -> Browser {
         let port = free_port();
         let mut driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -126,7 +126,7 @@ impl Browser {
     }
 
     /// Ends the session (Chromium quits and removes its profile), then the driver.
-    pub(crate) async fn stop(self) {
+    pub async fn stop(self) {
         if let Err(e) = self.client.clone().close().await {
             eprintln!("a11y: closing the browser session failed: {e}");
         }
