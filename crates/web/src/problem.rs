@@ -27,9 +27,20 @@ pub(crate) struct Problem {
     /// What went wrong in this case; generic for server errors.
     pub(crate) detail: String,
     /// Every problem found (422 only).
-    pub(crate) errors: Vec<String>,
+    pub(crate) listed: Listed,
     /// The real cause of a server error: logged, never sent.
     pub(crate) internal: Option<String>,
+}
+
+/// What a 422 problem lists.
+#[derive(Debug, Clone)]
+pub(crate) enum Listed {
+    /// Nothing (every other problem).
+    Nothing,
+    /// Problems as lines (an invalid model).
+    Problems(Vec<String>),
+    /// Invalid fields (invalid input), sent both as `errors` lines and as `fields`.
+    Fields(Vec<FieldProblemBody>),
 }
 
 impl Problem {
@@ -44,7 +55,7 @@ impl Problem {
             kind,
             title,
             detail: detail.into(),
-            errors: Vec::new(),
+            listed: Listed::Nothing,
             internal: None,
         }
     }
@@ -97,7 +108,24 @@ impl Problem {
             "Invalid model",
             format!("the model cannot be deployed: {} problem(s)", errors.len()),
         );
-        p.errors = errors;
+        p.listed = Listed::Problems(errors);
+        p
+    }
+
+    /// 422: input that breaks the casework rules: every field with its Swedish message,
+    /// both as `errors` lines (like an invalid model) and as `fields` for clients that
+    /// show each message at its input.
+    pub(crate) fn invalid_input(fields: Vec<FieldProblemBody>) -> Self {
+        let mut p = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-input",
+            "Invalid input",
+            match fields.len() {
+                1 => "Uppgifterna har 1 fel som behöver rättas".to_owned(),
+                n => format!("Uppgifterna har {n} fel som behöver rättas"),
+            },
+        );
+        p.listed = Listed::Fields(fields);
         p
     }
 
@@ -152,7 +180,20 @@ impl Problem {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             instance,
-            errors: (!self.errors.is_empty()).then(|| self.errors.clone()),
+            errors: match &self.listed {
+                Listed::Nothing => None,
+                Listed::Problems(errors) => Some(errors.clone()),
+                Listed::Fields(fields) => Some(
+                    fields
+                        .iter()
+                        .map(|f| format!("{}: {}", f.field, f.message))
+                        .collect(),
+                ),
+            },
+            fields: match &self.listed {
+                Listed::Fields(fields) => Some(fields.clone()),
+                _ => None,
+            },
             correlation_id,
         }
     }
@@ -196,6 +237,47 @@ impl From<flode_store::Error> for Problem {
     }
 }
 
+impl From<flode_casework::Error> for Problem {
+    fn from(e: flode_casework::Error) -> Self {
+        use flode_casework::Error as E;
+        match e {
+            E::Invalid(problems) => Self::invalid_input(
+                problems
+                    .into_iter()
+                    .map(|p| FieldProblemBody {
+                        field: p.field,
+                        message: p.message,
+                    })
+                    .collect(),
+            ),
+            // Another person's case, application or document is as absent as a missing one.
+            E::NotFound(what) => Self::not_found(match what {
+                "ärende" => "Ärendet finns inte".to_owned(),
+                "ansökan" => "Ansökan finns inte".to_owned(),
+                "dokument" => "Dokumentet finns inte".to_owned(),
+                other => format!("{other} finns inte"),
+            }),
+            E::AlreadySubmitted => Self::conflict("Ansökan är redan skickad och kan inte ändras"),
+            E::NotAwaitingDecision => Self::conflict("Ärendet väntar inte på beslut"),
+            E::Corrupt(m) => Self::internal(m),
+            E::Engine(e) => e.into(),
+        }
+    }
+}
+
+/// One invalid field of a request (RFC 9457 extension member `fields`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = FieldProblem)]
+pub(crate) struct FieldProblemBody {
+    /// The field's name, as in the request body (`manad`, `belopp`, `body`, …); on submit,
+    /// the slug of the page still to answer.
+    #[schema(example = "motivering")]
+    pub(crate) field: String,
+    /// What is wrong and how to fix it, in Swedish.
+    #[schema(example = "Skriv en motivering: skälen för beslutet (förvaltningslagen 32 §)")]
+    pub(crate) message: String,
+}
+
 /// The wire form of a problem (RFC 9457).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -213,9 +295,12 @@ pub(crate) struct ProblemBody {
     /// The request path.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) instance: Option<String>,
-    /// Every problem found in a model (422 only).
+    /// Every problem found (422 only): in a model, or `field: message` for invalid input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) errors: Option<Vec<String>>,
+    /// Each invalid field with its Swedish message (422 `invalid-input` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) fields: Option<Vec<FieldProblemBody>>,
     /// Request id to quote when reporting a server error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) correlation_id: Option<String>,

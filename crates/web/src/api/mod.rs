@@ -4,6 +4,8 @@
 //! Every route is declared once in [`table`]: the router is built from it and
 //! [`routes`] lists it, so a test can check that the OpenAPI document covers each one.
 
+mod attachments;
+mod cases;
 mod decisions;
 mod definitions;
 mod deployments;
@@ -11,6 +13,7 @@ mod events;
 mod incidents;
 mod instances;
 mod jobs;
+mod me;
 pub(crate) mod openapi;
 mod user_tasks;
 pub(crate) mod views;
@@ -21,7 +24,7 @@ use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use flode_store::Page;
 
-use crate::auth::{ADMIN, Access, SUPERVISOR};
+use crate::auth::{ADMIN, Access, CASEWORK, SUPERVISOR};
 use crate::ops;
 use crate::state::AppState;
 
@@ -41,30 +44,33 @@ impl ApiRoute {
     }
 }
 
-fn get<H, T>(path: &'static str, handler: H) -> ApiRoute
+fn route<H, T>(method: Method, filter: MethodFilter, path: &'static str, handler: H) -> ApiRoute
 where
     H: Handler<T, AppState>,
     T: 'static,
 {
     ApiRoute {
-        method: Method::GET,
+        method,
         path,
-        handler: on(MethodFilter::GET, handler),
+        handler: on(filter, handler),
         access: Access::SignedIn,
     }
 }
 
-fn post<H, T>(path: &'static str, handler: H) -> ApiRoute
-where
-    H: Handler<T, AppState>,
-    T: 'static,
-{
-    ApiRoute {
-        method: Method::POST,
-        path,
-        handler: on(MethodFilter::POST, handler),
-        access: Access::SignedIn,
-    }
+fn get<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> ApiRoute {
+    route(Method::GET, MethodFilter::GET, path, handler)
+}
+
+fn post<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> ApiRoute {
+    route(Method::POST, MethodFilter::POST, path, handler)
+}
+
+fn put<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> ApiRoute {
+    route(Method::PUT, MethodFilter::PUT, path, handler)
+}
+
+fn delete<H: Handler<T, AppState>, T: 'static>(path: &'static str, handler: H) -> ApiRoute {
+    route(Method::DELETE, MethodFilter::DELETE, path, handler)
 }
 
 /// Every JSON and operational route, with who may call it (README, "Roles").
@@ -90,6 +96,30 @@ fn table() -> Vec<ApiRoute> {
         get("/api/incidents", incidents::list_incidents),
         post("/api/incidents/{id}/resolve", incidents::resolve).access(SUPERVISOR),
         post("/api/decisions/{id}/evaluate", decisions::evaluate),
+        get("/api/cases", cases::inbox).access(CASEWORK),
+        get("/api/cases/{id}", cases::show).access(CASEWORK),
+        post("/api/cases/{id}/decision", cases::decide).access(CASEWORK),
+        post("/api/cases/{id}/notes", cases::add_note).access(CASEWORK),
+        post("/api/cases/{id}/messages", cases::send_message).access(CASEWORK),
+        get("/api/documents/{id}", cases::document).access(CASEWORK),
+        get("/api/attachments/{file}", attachments::staff_download).access(CASEWORK),
+        // Citizens are no staff principal: the citizen session cookie is checked by the
+        // handlers' `ApiCitizen` extractor instead.
+        get("/api/me/applications/draft", me::draft).access(Access::Public),
+        put("/api/me/applications/{id}/pages/{page}", me::save_page).access(Access::Public),
+        post("/api/me/applications/{id}/submit", me::submit).access(Access::Public),
+        get("/api/me/cases", me::cases).access(Access::Public),
+        get("/api/me/cases/{id}", me::case).access(Access::Public),
+        post("/api/me/cases/{id}/messages", me::send_message).access(Access::Public),
+        get("/api/me/documents/{id}", me::document).access(Access::Public),
+        get("/api/me/applications/{id}/attachments", attachments::list).access(Access::Public),
+        post("/api/me/applications/{id}/attachments", attachments::upload).access(Access::Public),
+        delete(
+            "/api/me/applications/{id}/attachments/{file}",
+            attachments::remove,
+        )
+        .access(Access::Public),
+        get("/api/me/attachments/{file}", attachments::download).access(Access::Public),
         get("/api/openapi.json", openapi::document).access(Access::Public),
         get("/healthz", ops::healthz).access(Access::Public),
         get("/readyz", ops::readyz).access(Access::Public),

@@ -434,9 +434,10 @@ struct CheckPage {
     layout: CitizenLayout,
     id: String,
     rows: Vec<CheckRow>,
+    attachments: usize,
 }
 
-fn check_page(
+async fn check_page(
     state: &AppState,
     citizen: &Citizen,
     id: &str,
@@ -463,6 +464,7 @@ fn check_page(
             },
         })
         .collect();
+    let attachments = state.casework.attachments(citizen, id).await?.len();
     render(
         status,
         &CheckPage {
@@ -470,6 +472,7 @@ fn check_page(
                 .errors(errors),
             id: id.to_owned(),
             rows,
+            attachments,
         },
     )
 }
@@ -481,7 +484,7 @@ pub(crate) async fn check(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let answers = own_draft(&state, &citizen, &id).await?;
-    check_page(&state, &citizen, &id, &answers, Vec::new())
+    check_page(&state, &citizen, &id, &answers, Vec::new()).await
 }
 
 /// `POST /mina-sidor/ansokan/{id}/kontrollera`: submits. A second post (double click,
@@ -497,7 +500,7 @@ pub(crate) async fn submit(
         }
         Err(Error::Invalid(problems)) => {
             let (_, answers) = state.casework.application(&citizen, &id).await?;
-            check_page(&state, &citizen, &id, &answers, field_errors(problems))
+            check_page(&state, &citizen, &id, &answers, field_errors(problems)).await
         }
         Err(e) => Err(e.into()),
     }

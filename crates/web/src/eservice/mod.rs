@@ -8,15 +8,18 @@
 //! their own applications and cases (the case service checks; another person's is 404).
 
 mod application;
+mod attachments;
 mod mina_sidor;
 mod signin;
 
+pub(crate) use attachments::file_response;
 pub(crate) use mina_sidor::pdf_response;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use flode_casework::{Citizen, FieldProblem};
@@ -24,6 +27,7 @@ use flode_casework::{Citizen, FieldProblem};
 use crate::auth::cookie;
 use crate::pages::error::PageError;
 use crate::pages::form::FieldError;
+use crate::problem::Problem;
 use crate::state::AppState;
 
 /// The citizen session cookie over plain HTTP.
@@ -58,6 +62,40 @@ pub(crate) fn router() -> Router<AppState> {
             post(mina_sidor::send_message),
         )
         .route("/mina-sidor/dokument/{id}", get(mina_sidor::document))
+        .route(
+            "/mina-sidor/ansokan/{id}/bilagor",
+            get(attachments::show).post(attachments::upload),
+        )
+        .route(
+            "/mina-sidor/ansokan/{id}/bilagor/{file}/ta-bort",
+            post(attachments::remove),
+        )
+        .route("/mina-sidor/bilagor/{file}", get(attachments::download))
+}
+
+/// What a request's citizen session cookie resolves to.
+enum Session {
+    /// A live session.
+    Live(Citizen),
+    /// No cookie.
+    Missing,
+    /// A cookie whose session has ended (signed out, idle or too old).
+    Expired,
+}
+
+async fn session(parts: &Parts, state: &AppState) -> Result<Session, String> {
+    let Some(id) = cookie(&parts.headers, cookie_name(state.config.secure_cookies)) else {
+        return Ok(Session::Missing);
+    };
+    match state.citizens.session(&id, state.engine.now()).await {
+        Ok(Some(who)) => Ok(Session::Live(Citizen {
+            personnummer: who.personnummer,
+            name: who.name,
+            auth_ref: who.auth_ref,
+        })),
+        Ok(None) => Ok(Session::Expired),
+        Err(e) => Err(format!("citizen session: {e}")),
+    }
 }
 
 /// The signed-in citizen of a request; without a live session the page redirects to the
@@ -71,18 +109,47 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(id) = cookie(&parts.headers, cookie_name(state.config.secure_cookies)) else {
-            return Err(Redirect::to("/e-tjanst/logga-in").into_response());
-        };
-        match state.citizens.session(&id, state.engine.now()).await {
-            Ok(Some(who)) => Ok(Self(Citizen {
-                personnummer: who.personnummer,
-                name: who.name,
-                auth_ref: who.auth_ref,
-            })),
-            Ok(None) => Err(Redirect::to("/e-tjanst/logga-in?meddelande=utgangen").into_response()),
-            Err(e) => Err(PageError::Internal(format!("citizen session: {e}")).into_response()),
+        match session(parts, state).await {
+            Ok(Session::Live(citizen)) => Ok(Self(citizen)),
+            Ok(Session::Missing) => Err(Redirect::to("/e-tjanst/logga-in").into_response()),
+            Ok(Session::Expired) => {
+                Err(Redirect::to("/e-tjanst/logga-in?meddelande=utgangen").into_response())
+            }
+            Err(e) => Err(PageError::Internal(e).into_response()),
         }
+    }
+}
+
+/// The signed-in citizen of a JSON API request (`/api/me/...`): the same session cookie
+/// as the e-service, but without a live session the answer is 401 problem+json, since an
+/// API client cannot follow a redirect to a sign-in page.
+pub(crate) struct ApiCitizen(pub(crate) Citizen);
+
+impl FromRequestParts<AppState> for ApiCitizen {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let detail = match session(parts, state).await {
+            Ok(Session::Live(citizen)) => return Ok(Self(citizen)),
+            Ok(Session::Missing) => "Logga in i e-tjänsten först (/e-tjanst/logga-in)",
+            Ok(Session::Expired) => {
+                "Sessionen har upphört; logga in i e-tjänsten igen (/e-tjanst/logga-in)"
+            }
+            Err(e) => return Err(Problem::internal(e).into_response()),
+        };
+        let mut response = Problem::unauthorized(detail).into_response();
+        // The scheme of the (expired) Cookie auth draft: names the sign-in and the cookie.
+        let challenge = format!(
+            "Cookie realm=\"Mina sidor\", form-action=\"/e-tjanst/logga-in\", cookie-name=\"{}\"",
+            cookie_name(state.config.secure_cookies)
+        );
+        if let Ok(v) = HeaderValue::from_str(&challenge) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
+        Err(response)
     }
 }
 
@@ -135,6 +202,8 @@ fn notice_text(flag: &str) -> Option<&'static str> {
             "Du har varit inaktiv för länge och har loggats ut. Det du sparat finns kvar."
         }
         "skickat" => "Ditt meddelande är skickat.",
+        "bilaga-sparad" => "Filen är bifogad.",
+        "bilaga-borttagen" => "Filen är borttagen.",
         _ => return None,
     })
 }

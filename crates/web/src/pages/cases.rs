@@ -134,6 +134,8 @@ struct CasePage {
     message: String,
     message_error: Option<String>,
     documents: Vec<Pair>,
+    /// The application's attachments: id → name, type and size.
+    attachments: Vec<Pair>,
     reads: Vec<NoteRow>,
 }
 
@@ -407,7 +409,12 @@ async fn case_page(
     let deviations = vars
         .get("inkomstavvikelser")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     let decision = match vars.get("beslut") {
         Some(b) => vec![
@@ -480,6 +487,23 @@ async fn case_page(
             )
         })
         .collect();
+    let attachments = state
+        .casework
+        .case_attachments(id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            pair(
+                a.id,
+                format!(
+                    "{} ({}, {} kB)",
+                    a.filename,
+                    a.media_type,
+                    (a.size + 1023) / 1024
+                ),
+            )
+        })
+        .collect();
     let reads = detail
         .reads
         .iter()
@@ -487,6 +511,7 @@ async fn case_page(
             author: r.reader.clone(),
             body: match r.what.as_str() {
                 "dokument" => "Öppnade ett dokument".to_owned(),
+                "bilaga" => "Öppnade en bilaga".to_owned(),
                 _ => "Läste ärendet".to_owned(),
             },
             at: timefmt::display(r.read_at),
@@ -523,6 +548,7 @@ async fn case_page(
             messages,
             message: posted.message,
             documents,
+            attachments,
             reads,
         },
     )
@@ -545,6 +571,20 @@ pub(crate) async fn show(
     .await
 }
 
+/// Who decided, as the letter names the decision maker: name and title (also for the
+/// JSON API's decisions).
+pub(crate) fn decided_by(who: &Principal) -> String {
+    let title = who
+        .roles
+        .iter()
+        .find(|r| *r != flode_security::Role::Admin)
+        .map(|r| r.label().to_lowercase());
+    match title {
+        Some(t) => format!("{}, {t}", who.display_name),
+        None => who.display_name.clone(),
+    }
+}
+
 /// `POST /arenden/{id}/beslut`.
 pub(crate) async fn decide(
     State(state): State<AppState>,
@@ -553,17 +593,7 @@ pub(crate) async fn decide(
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let form: Form = pairs.into_iter().collect();
-    // As the letter names the decision maker: name and title.
-    let title = who
-        .roles
-        .iter()
-        .find(|r| *r != flode_security::Role::Admin)
-        .map(|r| r.label().to_lowercase());
-    let decided_by = match title {
-        Some(t) => format!("{}, {t}", who.display_name),
-        None => who.display_name.clone(),
-    };
-    match state.casework.decide(&id, &decided_by, &form).await {
+    match state.casework.decide(&id, &decided_by(&who), &form).await {
         Ok(_) => Ok(Redirect::to(&format!("/arenden/{id}?meddelande=beslutat")).into_response()),
         Err(Error::Invalid(problems)) => {
             let posted = Posted {
@@ -655,4 +685,18 @@ pub(crate) async fn document(
         .staff_document_content(&id, &who.name)
         .await?;
     Ok(pdf_response(&doc, content))
+}
+
+/// `GET /arenden/bilagor/{id}`: an attachment of a submitted application; the read is logged.
+pub(crate) async fn attachment(
+    State(state): State<AppState>,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (record, content) = state.casework.staff_attachment(&id, &who.name).await?;
+    Ok(crate::eservice::file_response(
+        &record.filename,
+        &record.media_type,
+        content,
+    ))
 }

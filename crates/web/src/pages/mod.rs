@@ -4,7 +4,7 @@
 //! `?meddelande=` flag for the success banner; validation errors re-render the form with
 //! an error summary and status 422.
 
-mod cases;
+pub(crate) mod cases;
 mod definitions;
 pub(crate) mod error;
 pub(crate) mod form;
@@ -52,6 +52,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             "/arenden/dokument/{id}",
             needs(CASEWORK, get(cases::document)),
+        )
+        .route(
+            "/arenden/bilagor/{id}",
+            needs(CASEWORK, get(cases::attachment)),
         )
         .route(
             "/processer",

@@ -94,8 +94,12 @@ async fn pages_redirect_to_the_sign_in_page_and_back() {
 async fn the_api_answers_401_without_credentials_on_every_protected_route() {
     let app = app().await;
     let mut protected = 0;
+    let mut citizens = 0;
     for (method, path, access) in flode_web::api_access() {
-        let uri = path.replace("{id}", "x");
+        let uri = path
+            .replace("{id}", "x")
+            .replace("{page}", "manad")
+            .replace("{file}", "x");
         let req = Request::builder()
             .method(method.clone())
             .uri(&uri)
@@ -103,6 +107,16 @@ async fn the_api_answers_401_without_credentials_on_every_protected_route() {
             .body(Body::from("{}"))
             .expect("request");
         let r = app.send_as_is(req).await;
+        // The citizens' API needs no staff principal but the citizen session cookie.
+        if path.starts_with("/api/me/") {
+            citizens += 1;
+            assert_eq!(access, flode_web::Access::Public, "{method} {path}");
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+            assert_eq!(r.content_type(), "application/problem+json");
+            let challenge = r.headers[header::WWW_AUTHENTICATE].to_str().expect("ascii");
+            assert!(challenge.starts_with("Cookie "), "{challenge}");
+            continue;
+        }
         if access == flode_web::Access::Public {
             assert_ne!(r.status, StatusCode::UNAUTHORIZED, "{method} {path}");
             continue;
@@ -120,6 +134,7 @@ async fn the_api_answers_401_without_credentials_on_every_protected_route() {
         );
     }
     assert!(protected >= 18, "{protected}");
+    assert_eq!(citizens, 11);
     // Public: health, readiness, metrics, the OpenAPI document, the stylesheet, sign-in.
     for uri in [
         "/healthz",

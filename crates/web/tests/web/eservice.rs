@@ -19,9 +19,11 @@ use tower::ServiceExt;
 
 use crate::helpers::{Reply, cookie_of, form_request};
 
-struct EApp {
-    router: Router,
-    engine: Engine,
+/// An app with the shipped models, the test identity provider (if asked) and two staff
+/// accounts: `hanna` (socialsekreterare) and `ivar` (admin); also used by `cases_api`.
+pub(crate) struct EApp {
+    pub(crate) router: Router,
+    pub(crate) engine: Engine,
     _dir: TempDir,
 }
 
@@ -37,7 +39,7 @@ fn people() -> Vec<TestPerson> {
         .collect()
 }
 
-async fn eapp(test_idp: bool) -> EApp {
+pub(crate) async fn eapp(test_idp: bool) -> EApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("flode.db").display());
     let store = Store::connect(&StoreOptions::new(url))
@@ -78,7 +80,7 @@ async fn eapp(test_idp: bool) -> EApp {
 }
 
 impl EApp {
-    async fn send(&self, req: Request<Body>, cookie: &str) -> Reply {
+    pub(crate) async fn send(&self, req: Request<Body>, cookie: &str) -> Reply {
         let mut req = req;
         if !cookie.is_empty() {
             req.headers_mut()
@@ -98,16 +100,16 @@ impl EApp {
         }
     }
 
-    async fn get(&self, uri: &str, cookie: &str) -> Reply {
+    pub(crate) async fn get(&self, uri: &str, cookie: &str) -> Reply {
         self.send(Request::get(uri).body(Body::empty()).expect("req"), cookie)
             .await
     }
 
-    async fn post(&self, uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
+    pub(crate) async fn post(&self, uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
         self.send(form_request(uri, fields), cookie).await
     }
 
-    async fn citizen(&self, index: &str) -> String {
+    pub(crate) async fn citizen(&self, index: &str) -> String {
         let r = self
             .post("/e-tjanst/logga-in", "", &[("person", index)])
             .await;
@@ -118,7 +120,7 @@ impl EApp {
         cookie
     }
 
-    async fn staff(&self, username: &str) -> String {
+    pub(crate) async fn staff(&self, username: &str) -> String {
         let r = self
             .post(
                 "/logga-in",
@@ -135,7 +137,7 @@ impl EApp {
     }
 
     /// Completes the one open job of `job_type`.
-    async fn work(&self, job_type: &str, vars: Value) {
+    pub(crate) async fn work(&self, job_type: &str, vars: Value) {
         let jobs = self
             .engine
             .activate_jobs(job_type, "test", 1, 60_000)

@@ -2,7 +2,9 @@
 //! SQLite store.
 
 mod api;
+mod attachments;
 mod auth;
+mod cases_api;
 mod csrf;
 mod eservice;
 mod helpers;
