@@ -390,7 +390,18 @@ impl Answers {
                         next.children.remove(i);
                     }
                 }
-                ChildrenAction::Continue => {}
+                ChildrenAction::Continue => {
+                    // A child filled in but not added would be lost without a word.
+                    if ["barn-alder", "barn-lunch", "barn-dagar"]
+                        .iter()
+                        .any(|f| !text(form, f).is_empty())
+                    {
+                        problems.push(problem(
+                            "barn-alder",
+                            "Du har fyllt i uppgifter om ett barn. Tryck på ”Lägg till barnet”, eller töm fälten för att gå vidare",
+                        ));
+                    }
+                }
             },
             Page::Costs => {
                 next.costs.clear();
@@ -772,6 +783,23 @@ mod tests {
                 .consent,
             Some(true)
         );
+    }
+
+    #[test]
+    fn a_child_filled_in_but_not_added_is_not_lost_silently() {
+        let a = Answers::default();
+        let err = a
+            .apply(
+                Page::Children,
+                &form(&[("barn-alder", "4"), ("atgard", "fortsatt")]),
+                &[],
+            )
+            .expect_err("rejected");
+        assert_eq!(err[0].field, "barn-alder");
+        let ok = a
+            .apply(Page::Children, &form(&[("atgard", "fortsatt")]), &[])
+            .expect("accepted");
+        assert!(ok.answered(Page::Children));
     }
 
     #[test]

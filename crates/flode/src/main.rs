@@ -4,6 +4,7 @@
 mod accounts;
 mod citizens;
 mod cli;
+mod demo;
 mod processes;
 mod serve;
 mod settings;

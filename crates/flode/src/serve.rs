@@ -73,6 +73,13 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
                 "demo account created with its public password (README); set demo = false in production"
             );
         }
+        let casework = flode_casework::Casework::new(
+            engine.clone(),
+            flode_casework::CaseworkOptions::default(),
+        );
+        crate::demo::seed_cases(&casework)
+            .await
+            .context("seeding the demo cases")?;
     }
     let mut state = flode_web::AppState::new(engine.clone())
         .with_auth_options(auth_options)
