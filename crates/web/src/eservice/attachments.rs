@@ -99,6 +99,9 @@ pub(crate) async fn show(
     page(&state, &citizen, &id, q.meddelande.as_deref(), Vec::new()).await
 }
 
+/// Largest upload request: one file at the limit plus the form's framing.
+pub(crate) const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;
+
 /// `POST /mina-sidor/ansokan/{id}/bilagor` (multipart, field `bilaga`).
 pub(crate) async fn upload(
     State(state): State<AppState>,
@@ -106,20 +109,45 @@ pub(crate) async fn upload(
     Path(id): Path<String>,
     mut form: Multipart,
 ) -> Result<Response, PageError> {
+    let too_large = || {
+        vec![FieldError::new(
+            ATTACHMENT_FIELD,
+            format!(
+                "Filen är för stor: den får vara högst {} MB",
+                MAX_ATTACHMENT_BYTES / (1024 * 1024)
+            ),
+        )]
+    };
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| PageError::BadRequest(format!("the upload could not be read: {e}")))?
-    {
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // Over the route's body limit: the person gets the size rule, not an error page.
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return page(&state, &citizen, &id, None, too_large()).await;
+            }
+            Err(e) => {
+                return Err(PageError::BadRequest(format!(
+                    "the upload could not be read: {e}"
+                )));
+            }
+        };
         if field.name() != Some(ATTACHMENT_FIELD) {
             continue;
         }
         let name = field.file_name().unwrap_or_default().to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| PageError::BadRequest(format!("the upload could not be read: {e}")))?;
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return page(&state, &citizen, &id, None, too_large()).await;
+            }
+            Err(e) => {
+                return Err(PageError::BadRequest(format!(
+                    "the upload could not be read: {e}"
+                )));
+            }
+        };
         file = Some((name, bytes.to_vec()));
     }
     let (name, content) = file.unwrap_or_default();

@@ -46,6 +46,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/e-tjanst", get(signin::start))
         .route("/e-tjanst/logga-in", get(signin::show).post(signin::submit))
         .route("/e-tjanst/logga-ut", post(signin::logout))
+        .route("/e-tjanst/oidc/start", get(signin::oidc_start))
+        .route("/e-tjanst/oidc/callback", get(signin::oidc_callback))
         .route("/mina-sidor", get(mina_sidor::overview))
         .route("/mina-sidor/ansokan", post(application::begin))
         .route(
@@ -64,7 +66,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/mina-sidor/dokument/{id}", get(mina_sidor::document))
         .route(
             "/mina-sidor/ansokan/{id}/bilagor",
-            get(attachments::show).post(attachments::upload),
+            get(attachments::show).post(attachments::upload).layer(
+                axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_BODY_LIMIT),
+            ),
         )
         .route(
             "/mina-sidor/ansokan/{id}/bilagor/{file}/ta-bort",
