@@ -6,12 +6,16 @@
 //!   ten workers activate and complete them; jobs/s and enqueue→start latency.
 //! - `sqlite-ceiling`: the SQLite commit ceiling (one insert per transaction, WAL,
 //!   `synchronous = NORMAL`, as the flode store opens it), the peer of `pgbench` for SQLite.
+//! - `casework`: ekonomiskt bistånd over HTTP against a `flode serve` it starts: submission
+//!   → proposal ready with concurrent citizens, and e-service page latency under 200
+//!   connections (`bench/casework.sh`).
 //! - `replay`: a diagnostic that replays one straight-through transaction's SQL with and
 //!   without the statements that change nothing (see `docs/benchmarks.md`).
 //!
 //! `bench/run.sh` runs all of them next to SpiffWorkflow, graphile-worker and `pgbench`
 //! and prints the comparison table; see `docs/benchmarks.md`.
 
+mod casework;
 mod ceiling;
 mod jobs;
 mod replay;
@@ -39,6 +43,8 @@ enum Command {
     Jobs(jobs::Args),
     /// SQLite's commit ceiling: one-row insert transactions per second.
     SqliteCeiling(ceiling::Args),
+    /// Casework over HTTP: submission → proposal ready, e-service page latency.
+    Casework(casework::Args),
     /// Diagnostic: replays a straight-through transaction's SQL, as is or without no-ops.
     Replay(replay::Args),
 }
@@ -58,6 +64,7 @@ fn main() -> anyhow::Result<()> {
             Command::Straight(args) => Ok(serde_json::to_value(straight::run(args).await?)?),
             Command::Jobs(args) => Ok(serde_json::to_value(jobs::run(args).await?)?),
             Command::SqliteCeiling(args) => Ok(serde_json::to_value(ceiling::run(args).await?)?),
+            Command::Casework(args) => Ok(serde_json::to_value(casework::run(args).await?)?),
             Command::Replay(args) => Ok(serde_json::to_value(replay::run(args).await?)?),
         }
     });

@@ -61,7 +61,7 @@ enum UserCommand {
     Add {
         #[command(flatten)]
         db: DbArgs,
-        /// Sign-in name: 2–64 characters of a-z, 0-9, '.', '_', '-'.
+        /// Sign-in name: 2–64 characters of a-z, 0-9, '.', '_', '-', '@'.
         #[arg(long)]
         username: String,
         /// Name shown in the header (default: the username).

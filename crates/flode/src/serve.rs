@@ -23,8 +23,36 @@ fn init_logging(json: bool) {
     };
 }
 
+/// A client of a configured provider; its discovery is fetched in the background, so that
+/// a wrong issuer shows in the log at start rather than at the first sign-in.
+fn oidc_client(
+    config: flode_security::OidcConfig,
+    who: &'static str,
+) -> anyhow::Result<flode_security::OidcClient> {
+    let client =
+        flode_security::OidcClient::new(config).with_context(|| format!("{who}_oidc settings"))?;
+    let probe = client.clone();
+    tokio::spawn(async move {
+        match probe.discover().await {
+            Ok(()) => tracing::info!(issuer = probe.issuer(), "{who} OIDC provider found"),
+            Err(e) => {
+                tracing::warn!(issuer = probe.issuer(), error = %e, "{who} OIDC provider not usable yet")
+            }
+        }
+    });
+    Ok(client)
+}
+
 pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     init_logging(settings.log_json);
+    let production = settings.environment == crate::settings::Environment::Production;
+    let citizen_oidc = settings.citizen_oidc()?;
+    let staff_oidc = settings.staff_oidc()?;
+    if production && citizen_oidc.is_none() {
+        anyhow::bail!(
+            "environment = \"production\" needs citizen_oidc_issuer, citizen_oidc_client_id and citizen_oidc_client_secret: the test identity provider is off in production, so citizens could not sign in to the e-service"
+        );
+    }
     let mut options = StoreOptions::new(&settings.database);
     options.max_connections = settings.max_connections;
     let store = Store::connect(&options).await?;
@@ -86,13 +114,21 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         .with_config(flode_web::WebConfig {
             secure_cookies: settings.secure_cookies,
             // The test identity provider: never in production (real OIDC there).
-            test_people: if settings.environment == crate::settings::Environment::Test {
-                crate::citizens::test_people()
-            } else {
+            test_people: if production {
                 Vec::new()
+            } else {
+                crate::citizens::test_people()
             },
+            citizen_personnummer_claim: settings.citizen_oidc_personnummer_claim.clone(),
+            staff_username_claim: settings.staff_oidc_username_claim.clone(),
             ..flode_web::WebConfig::default()
         });
+    if let Some(config) = citizen_oidc {
+        state = state.with_citizen_oidc(oidc_client(config, "citizen")?);
+    }
+    if let Some(config) = staff_oidc {
+        state = state.with_staff_oidc(oidc_client(config, "staff")?);
+    }
     match metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder() {
         Ok(handle) => state = state.with_metrics(handle),
         Err(e) => {

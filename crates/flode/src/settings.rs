@@ -1,9 +1,11 @@
 //! Settings: built-in defaults, then a TOML file, then `FLODE_*` environment variables,
 //! then command-line flags (later wins).
 
+use std::fmt;
 use std::path::Path;
 
 use anyhow::Context;
+use flode_security::OidcConfig;
 use serde::Deserialize;
 
 use crate::cli::{DbArgs, ServeArgs};
@@ -19,6 +21,17 @@ pub(crate) enum Environment {
     Test,
     /// Real casework.
     Production,
+}
+
+/// A secret setting (an OIDC client secret): `Debug` never shows it.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub(crate) struct SecretSetting(pub(crate) String);
+
+impl fmt::Debug for SecretSetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
 }
 
 /// Everything `flode serve` needs.
@@ -58,7 +71,30 @@ pub(crate) struct Settings {
     pub(crate) authority_address: Vec<String>,
     /// How citizens reach the social services with questions, as printed on letters.
     pub(crate) authority_contact: String,
+    /// The external base URL people reach flode at (OIDC redirect URIs are built from it);
+    /// `http://{bind}` when unset.
+    pub(crate) public_url: Option<String>,
+    /// Citizens' OpenID Connect provider (e-legitimation): issuer URL, client id, secret.
+    pub(crate) citizen_oidc_issuer: Option<String>,
+    pub(crate) citizen_oidc_client_id: Option<String>,
+    pub(crate) citizen_oidc_client_secret: Option<SecretSetting>,
+    /// The ID token claim with the personnummer.
+    pub(crate) citizen_oidc_personnummer_claim: String,
+    /// Scopes besides `openid`, separated by spaces.
+    pub(crate) citizen_oidc_scopes: String,
+    /// Staff's OpenID Connect provider: issuer URL, client id, secret.
+    pub(crate) staff_oidc_issuer: Option<String>,
+    pub(crate) staff_oidc_client_id: Option<String>,
+    pub(crate) staff_oidc_client_secret: Option<SecretSetting>,
+    /// The ID token claim that names the flode account.
+    pub(crate) staff_oidc_username_claim: String,
+    /// Scopes besides `openid`, separated by spaces.
+    pub(crate) staff_oidc_scopes: String,
 }
+
+/// Where each provider sends people back, under [`Settings::public_url`].
+pub(crate) const CITIZEN_OIDC_CALLBACK: &str = "/e-tjanst/oidc/callback";
+pub(crate) const STAFF_OIDC_CALLBACK: &str = "/logga-in/oidc/callback";
 
 impl Default for Settings {
     fn default() -> Self {
@@ -80,6 +116,18 @@ impl Default for Settings {
             authority_name: authority.name,
             authority_address: authority.address,
             authority_contact: authority.contact,
+            public_url: None,
+            citizen_oidc_issuer: None,
+            citizen_oidc_client_id: None,
+            citizen_oidc_client_secret: None,
+            citizen_oidc_personnummer_claim: flode_security::citizen::DEFAULT_PERSONNUMMER_CLAIM
+                .into(),
+            citizen_oidc_scopes: "profile".into(),
+            staff_oidc_issuer: None,
+            staff_oidc_client_id: None,
+            staff_oidc_client_secret: None,
+            staff_oidc_username_claim: flode_security::service::DEFAULT_USERNAME_CLAIM.into(),
+            staff_oidc_scopes: "profile".into(),
         }
     }
 }
@@ -91,6 +139,78 @@ impl Settings {
             name: self.authority_name.clone(),
             address: self.authority_address.clone(),
             contact: self.authority_contact.clone(),
+        }
+    }
+
+    /// The external base URL, without a trailing `/`.
+    pub(crate) fn public_url(&self) -> String {
+        match self.public_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", self.bind),
+        }
+    }
+
+    /// The citizens' provider, if configured (all of issuer, client id and secret).
+    pub(crate) fn citizen_oidc(&self) -> anyhow::Result<Option<OidcConfig>> {
+        self.oidc(
+            "citizen_oidc",
+            [
+                self.citizen_oidc_issuer.as_deref(),
+                self.citizen_oidc_client_id.as_deref(),
+                self.citizen_oidc_client_secret
+                    .as_ref()
+                    .map(|s| s.0.as_str()),
+            ],
+            &self.citizen_oidc_scopes,
+            CITIZEN_OIDC_CALLBACK,
+        )
+    }
+
+    /// The staff's provider, if configured (all of issuer, client id and secret).
+    pub(crate) fn staff_oidc(&self) -> anyhow::Result<Option<OidcConfig>> {
+        self.oidc(
+            "staff_oidc",
+            [
+                self.staff_oidc_issuer.as_deref(),
+                self.staff_oidc_client_id.as_deref(),
+                self.staff_oidc_client_secret.as_ref().map(|s| s.0.as_str()),
+            ],
+            &self.staff_oidc_scopes,
+            STAFF_OIDC_CALLBACK,
+        )
+    }
+
+    fn oidc(
+        &self,
+        prefix: &str,
+        [issuer, client_id, secret]: [Option<&str>; 3],
+        scopes: &str,
+        callback: &str,
+    ) -> anyhow::Result<Option<OidcConfig>> {
+        fn given(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|v| !v.is_empty())
+        }
+        match (given(issuer), given(client_id), given(secret)) {
+            (None, None, None) => Ok(None),
+            (Some(issuer), Some(client_id), Some(secret)) => Ok(Some(OidcConfig {
+                issuer: issuer.to_owned(),
+                client_id: client_id.to_owned(),
+                client_secret: secret.to_owned(),
+                redirect_uri: format!("{}{callback}", self.public_url()),
+                scopes: scopes.split_whitespace().map(str::to_owned).collect(),
+            })),
+            (i, c, _) => {
+                let missing = if i.is_none() {
+                    "issuer"
+                } else if c.is_none() {
+                    "client_id"
+                } else {
+                    "client_secret"
+                };
+                anyhow::bail!(
+                    "{prefix}_issuer, {prefix}_client_id and {prefix}_client_secret go together: {prefix}_{missing} is missing"
+                )
+            }
         }
     }
 
@@ -116,6 +236,34 @@ impl Settings {
             .build()
             .and_then(|c| c.try_deserialize())
             .context("reading settings (flode.toml / FLODE_* variables)")?;
+        // try_parsing reads FLODE_…_CLIENT_ID=0123 as the number 123: client ids and secrets
+        // are opaque strings, so they are taken from the environment as written.
+        let raw = |key: &str| std::env::var(format!("FLODE_{}", key.to_uppercase())).ok();
+        for (key, field) in [
+            (
+                "citizen_oidc_client_id",
+                &mut settings.citizen_oidc_client_id,
+            ),
+            ("staff_oidc_client_id", &mut settings.staff_oidc_client_id),
+        ] {
+            if let Some(v) = raw(key) {
+                *field = Some(v);
+            }
+        }
+        for (key, field) in [
+            (
+                "citizen_oidc_client_secret",
+                &mut settings.citizen_oidc_client_secret,
+            ),
+            (
+                "staff_oidc_client_secret",
+                &mut settings.staff_oidc_client_secret,
+            ),
+        ] {
+            if let Some(v) = raw(key) {
+                *field = Some(SecretSetting(v));
+            }
+        }
         if let Some(url) = &db.database {
             settings.database = url.clone();
         }
@@ -134,5 +282,36 @@ impl Settings {
             );
         }
         Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oidc_settings_go_together_and_build_the_redirect_uri() {
+        let mut s = Settings::default();
+        assert!(s.citizen_oidc().expect("none").is_none());
+        assert_eq!(s.public_url(), "http://127.0.0.1:8080");
+        s.citizen_oidc_issuer = Some("https://idp.example.se".into());
+        s.citizen_oidc_client_id = Some("flode".into());
+        let e = s.citizen_oidc().expect_err("no secret");
+        assert!(
+            e.to_string()
+                .contains("citizen_oidc_client_secret is missing"),
+            "{e}"
+        );
+        s.citizen_oidc_client_secret = Some(SecretSetting("hemligt".into()));
+        s.public_url = Some("https://flode.kommun.se/".into());
+        let c = s.citizen_oidc().expect("ok").expect("configured");
+        assert_eq!(
+            c.redirect_uri,
+            "https://flode.kommun.se/e-tjanst/oidc/callback"
+        );
+        assert_eq!(c.scopes, ["profile"]);
+        assert!(!format!("{s:?}").contains("hemligt"));
+        s.staff_oidc_client_secret = Some(SecretSetting("x".into()));
+        assert!(s.staff_oidc().is_err());
     }
 }

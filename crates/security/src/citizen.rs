@@ -4,11 +4,85 @@
 //!
 //! The built-in test identity provider ([`CitizenAuth::sign_in_test`]) lets a tester pick a
 //! synthetic person. It exists only when the binary enables it (never in production, where a
-//! real OIDC provider is configured), and every sign-in records which provider vouched for it.
+//! real OIDC provider is configured: [`CitizenAuth::sign_in_oidc`]), and every sign-in
+//! records which provider vouched for it.
 
 use flode_store::{CitizenSessionRecord, Store};
 
+use crate::oidc::IdToken;
 use crate::{Error, Secret};
+
+/// The claim that carries the personnummer by default: the Swedish OIDC profile's (Sweden
+/// Connect; BankID and Freja through brokers such as Criipto use the same name).
+pub const DEFAULT_PERSONNUMMER_CLAIM: &str = "personal_number";
+
+/// Why an ID token does not sign a citizen in.
+#[derive(Debug, thiserror::Error)]
+pub enum CitizenSignInError {
+    /// The token has no personnummer claim.
+    #[error("the ID token has no {0} claim")]
+    MissingPersonnummer(String),
+    /// The claim is not a valid personnummer or samordningsnummer (never shown in logs).
+    #[error("the {0} claim is not a valid personnummer")]
+    InvalidPersonnummer(String),
+    /// The store or the random source failed.
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+/// The 12 digits of a personnummer or samordningsnummer (`ÅÅÅÅMMDDNNNK`, also written with
+/// a `-` or `+` before the last four), if the date is plausible (day + 60 for a
+/// samordningsnummer) and the Luhn check digit over the last ten is right. A small check
+/// of its own: this crate does not depend on `flode-integrations`, which has the full
+/// parser.
+pub fn personnummer(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let digits: String = match raw.len() {
+        13 if matches!(raw.as_bytes()[8], b'-' | b'+') => {
+            format!("{}{}", raw.get(..8)?, raw.get(9..)?)
+        }
+        _ => raw.to_owned(),
+    };
+    let b = digits.as_bytes();
+    if b.len() != 12 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let num =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let (month, day) = (num(4..6), num(6..8));
+    let day = if day > 60 { day - 60 } else { day };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let sum: u32 = b[2..12]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let v = u32::from(d - b'0') * if i % 2 == 0 { 2 } else { 1 };
+            v / 10 + v % 10
+        })
+        .sum();
+    sum.is_multiple_of(10).then_some(digits)
+}
+
+/// The name in an ID token: `name`, or `given_name` and `family_name`.
+fn name_of(token: &IdToken) -> String {
+    if let Some(name) = token.claim_str("name") {
+        return name.to_owned();
+    }
+    let parts: Vec<&str> = [
+        token.claim_str("given_name"),
+        token.claim_str("family_name"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "Okänt namn".to_owned()
+    } else {
+        parts.join(" ")
+    }
+}
 
 /// A citizen's session lasts at most this long, however active (e-legitimation sessions
 /// are short; a form saved page by page loses nothing when it ends).
@@ -72,6 +146,39 @@ impl CitizenAuth {
         Ok(id)
     }
 
+    /// Signs in the person a validated ID token names: the personnummer from the claim
+    /// `personnummer_claim`, checked; the name from `name` (or `given_name` and
+    /// `family_name`). The session records the issuer and [`IdToken::reference`], never
+    /// the token. Returns the session id for the cookie.
+    pub async fn sign_in_oidc(
+        &self,
+        token: &IdToken,
+        personnummer_claim: &str,
+        now: i64,
+    ) -> Result<Secret, CitizenSignInError> {
+        let raw = token
+            .claim_str(personnummer_claim)
+            .ok_or_else(|| CitizenSignInError::MissingPersonnummer(personnummer_claim.into()))?;
+        let subject = personnummer(raw)
+            .ok_or_else(|| CitizenSignInError::InvalidPersonnummer(personnummer_claim.into()))?;
+        let id = Secret::session_id()?;
+        self.store
+            .create_citizen_session(&CitizenSessionRecord {
+                id_hash: id.hash(),
+                subject,
+                name: name_of(token),
+                idp: token.issuer().to_owned(),
+                auth_ref: token.reference().to_owned(),
+                created_at: now,
+                expires_at: now + CITIZEN_SESSION_MS,
+                ended_at: None,
+            })
+            .await
+            .map_err(Error::from)?;
+        tracing::info!(idp = token.issuer(), "citizen signed in");
+        Ok(id)
+    }
+
     /// The citizen of a live session, if the id is one.
     pub async fn session(&self, id: &str, now: i64) -> Result<Option<CitizenIdentity>, Error> {
         Ok(self
@@ -91,5 +198,42 @@ impl CitizenAuth {
             .end_citizen_session(&crate::secret::hash(id), now)
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn personnummer_is_checked() {
+        assert_eq!(
+            personnummer("199204722020").as_deref(),
+            Some("199204722020")
+        );
+        assert_eq!(
+            personnummer("19920472-2020").as_deref(),
+            Some("199204722020")
+        );
+        assert_eq!(
+            personnummer("189001019802").as_deref(),
+            Some("189001019802")
+        );
+        // Samordningsnummer: day + 60.
+        assert_eq!(
+            personnummer("199001619809").as_deref(),
+            Some("199001619809")
+        );
+        for bad in [
+            "199204722021", // Luhn
+            "9204722020",   // 10 digits
+            "19920472202O", // a letter
+            "199213012025", // month 13 (Luhn right)
+            "199201002020", // day 0 (Luhn right)
+            "",
+            "1992-0472-2020",
+        ] {
+            assert_eq!(personnummer(bad), None, "{bad}");
+        }
     }
 }

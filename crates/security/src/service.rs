@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::Error;
 use crate::limiter::{LimiterConfig, LoginLimiter};
+use crate::oidc::IdToken;
 use crate::password;
 use crate::role::{Role, Roles};
 use crate::secret::{self, Secret};
@@ -30,6 +31,10 @@ pub const DEMO_USERS: [(&str, &str, &str, &[Role]); 3] = [
     ),
     ("admin", "demo-admin", "Adam Admin", &[Role::Admin]),
 ];
+
+/// The ID token claim that names a staff member's flode account by default (OpenID Connect
+/// Core's standard claim for a username).
+pub const DEFAULT_USERNAME_CLAIM: &str = "preferred_username";
 
 /// Settings of [`Auth`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -123,17 +128,18 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| password::hash("flode-timing-equaliser").unwrap_or_default())
 }
 
-/// Usernames: 2–64 characters of a–z, 0–9, `.`, `_`, `-`, case-insensitive.
+/// Usernames: 2–64 characters of a–z, 0–9, `.`, `_`, `-` and `@` (so that an identity
+/// provider's `user@kommun.se` can name an account), case-insensitive.
 pub fn normalise_username(username: &str) -> Result<String, Error> {
     let u = username.trim().to_lowercase();
     let ok = (2..=64).contains(&u.len())
         && u.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@".contains(&b));
     if ok {
         Ok(u)
     } else {
         Err(Error::Invalid(
-            "a username is 2–64 characters of a-z, 0-9, '.', '_' and '-'".to_owned(),
+            "a username is 2–64 characters of a-z, 0-9, '.', '_', '-' and '@'".to_owned(),
         ))
     }
 }
@@ -248,6 +254,98 @@ impl Auth {
             });
         };
         self.limiter.succeeded(&typed);
+        self.start_session(user, client, now, json!({})).await
+    }
+
+    /// Signs in a person whom an identity provider has authenticated (`idp`: its issuer):
+    /// no password and no limiter, but the same account checks, session and audit lines as
+    /// [`Auth::login`]. `username` must name an existing, enabled account: roles stay
+    /// managed in flode. Unknown and disabled accounts are refused alike.
+    pub async fn login_external(
+        &self,
+        username: &str,
+        idp: &str,
+        client: Option<&str>,
+        now: i64,
+    ) -> Result<NewSession, LoginError> {
+        let user = match normalise_username(username) {
+            Ok(u) => self
+                .store
+                .staff_user_by_username(&u)
+                .await
+                .map_err(Error::from)?,
+            Err(_) => None,
+        };
+        let reason = match &user {
+            None => Some("unknown_user"),
+            Some(u) if u.disabled_at.is_some() => Some("disabled"),
+            Some(_) => None,
+        };
+        let (Some(user), None) = (user, reason) else {
+            // The provider asserted this name (nobody typed a password into it), so it is
+            // kept: an administrator needs it to tell who was refused.
+            let name = username.trim().to_lowercase();
+            self.audit(event(
+                now,
+                "login_failed",
+                Some(name.as_str()).filter(|n| !n.is_empty()),
+                client,
+                json!({"reason": reason, "method": "oidc", "idp": idp}),
+            ))
+            .await?;
+            tracing::info!(
+                client = client.unwrap_or(""),
+                reason,
+                idp,
+                "external sign-in refused"
+            );
+            return Err(LoginError::Invalid);
+        };
+        self.start_session(user, client, now, json!({"method": "oidc", "idp": idp}))
+            .await
+    }
+
+    /// [`Auth::login_external`] with the username from the claim `username_claim` of a
+    /// validated ID token; a token without it is refused (and audited) like an unknown user.
+    pub async fn login_oidc(
+        &self,
+        token: &IdToken,
+        username_claim: &str,
+        client: Option<&str>,
+        now: i64,
+    ) -> Result<NewSession, LoginError> {
+        match token.claim_str(username_claim) {
+            Some(username) => {
+                self.login_external(username, token.issuer(), client, now)
+                    .await
+            }
+            None => {
+                self.audit(event(
+                    now,
+                    "login_failed",
+                    None,
+                    client,
+                    json!({"reason": "missing_claim", "claim": username_claim, "method": "oidc", "idp": token.issuer()}),
+                ))
+                .await?;
+                tracing::info!(
+                    claim = username_claim,
+                    "external sign-in refused: no username claim"
+                );
+                Err(LoginError::Invalid)
+            }
+        }
+    }
+
+    /// Starts a session for a signed-in account, with its `login_succeeded` audit line
+    /// (`detail` adds to the roles).
+    async fn start_session(
+        &self,
+        user: StaffUserRecord,
+        client: Option<&str>,
+        now: i64,
+        detail: serde_json::Value,
+    ) -> Result<NewSession, LoginError> {
         let roles = Roles::parse(&user.roles)?;
         let id = Secret::session_id()?;
         let session = StaffSessionRecord {
@@ -258,13 +356,11 @@ impl Auth {
             expires_at: now + self.options.sessions.absolute_ms,
             ended_at: None,
         };
-        let audit = event(
-            now,
-            "login_succeeded",
-            Some(&user.username),
-            client,
-            json!({"roles": roles.names()}),
-        );
+        let mut detail = detail;
+        if let Some(d) = detail.as_object_mut() {
+            d.insert("roles".into(), json!(roles.names()));
+        }
+        let audit = event(now, "login_succeeded", Some(&user.username), client, detail);
         self.store
             .create_staff_session(&session, &audit)
             .await
@@ -458,5 +554,9 @@ mod tests {
         assert!(normalise_username("a").is_err());
         assert!(normalise_username("anna berg").is_err());
         assert!(normalise_username("åsa").is_err());
+        assert_eq!(
+            normalise_username("Anna.Berg@Kommun.se").expect("ok"),
+            "anna.berg@kommun.se"
+        );
     }
 }

@@ -13,6 +13,7 @@ mod casework;
 mod error;
 mod integration_log;
 pub mod jobs;
+mod oidc;
 mod queries;
 mod records;
 mod sql;
@@ -28,6 +29,7 @@ pub use casework::{
 pub use error::Error;
 pub use integration_log::SsbtekRequestRecord;
 pub use jobs::Claim;
+pub use oidc::OidcLoginRecord;
 pub use queries::{InstanceFilter, InstanceSummary, JobSummary, Page, Stats};
 pub use records::*;
 pub use tx::Tx;

@@ -26,6 +26,8 @@
 //!   own sign-in and session cookie.
 //! - `auth`: who is asking (session cookie or `Authorization: Bearer` API token) and
 //!   what each route needs; pages redirect to `/logga-in`, the API answers 401/403.
+//! - `oidc`: the cookie and the Swedish failure messages that the citizens' and the
+//!   staff's OpenID Connect sign-in share (the protocol is in `flode_security::oidc`).
 //! - `csrf`, `report`: middleware that rejects cross-site posts and that logs server
 //!   errors once, with the request id.
 
@@ -35,6 +37,7 @@ mod auth;
 mod csrf;
 mod eservice;
 mod extract;
+mod oidc;
 mod ops;
 mod pages;
 mod problem;

@@ -4,7 +4,11 @@ use std::time::Duration;
 
 use flode_casework::{Casework, CaseworkOptions};
 use flode_engine::Engine;
-use flode_security::{Auth, AuthOptions, CitizenAuth, TestPerson};
+use flode_security::citizen::DEFAULT_PERSONNUMMER_CLAIM;
+use flode_security::service::DEFAULT_USERNAME_CLAIM;
+use flode_security::{
+    Auth, AuthOptions, CitizenAuth, OidcClient, OidcFlow, OidcSignIn, TestPerson,
+};
 use metrics_exporter_prometheus::PrometheusHandle;
 
 /// Shared state of the web layer; cheap to clone.
@@ -22,6 +26,10 @@ pub struct AppState {
     pub casework: Casework,
     /// Citizens' sign-in to the e-service.
     pub citizens: CitizenAuth,
+    /// Citizens' sign-in with e-legitimation through OpenID Connect, when configured.
+    pub citizen_oidc: Option<OidcSignIn>,
+    /// Staff sign-in through the organisation's OpenID Connect provider, when configured.
+    pub staff_oidc: Option<OidcSignIn>,
 }
 
 impl AppState {
@@ -31,6 +39,8 @@ impl AppState {
             auth: Auth::new(engine.store().clone(), AuthOptions::default()),
             casework: Casework::new(engine.clone(), CaseworkOptions::default()),
             citizens: CitizenAuth::new(engine.store().clone()),
+            citizen_oidc: None,
+            staff_oidc: None,
             engine,
             metrics: None,
             config: WebConfig::default(),
@@ -55,6 +65,26 @@ impl AppState {
         self
     }
 
+    /// Lets citizens sign in through `client`'s provider (`/e-tjanst/oidc/start`).
+    pub fn with_citizen_oidc(mut self, client: OidcClient) -> Self {
+        self.citizen_oidc = Some(OidcSignIn::new(
+            client,
+            self.engine.store().clone(),
+            OidcFlow::Citizen,
+        ));
+        self
+    }
+
+    /// Lets staff sign in through `client`'s provider (`/logga-in/oidc/start`).
+    pub fn with_staff_oidc(mut self, client: OidcClient) -> Self {
+        self.staff_oidc = Some(OidcSignIn::new(
+            client,
+            self.engine.store().clone(),
+            OidcFlow::Staff,
+        ));
+        self
+    }
+
     /// Replaces the limits and cookie settings.
     pub fn with_config(mut self, config: WebConfig) -> Self {
         self.config = config;
@@ -75,6 +105,10 @@ pub struct WebConfig {
     /// The people the built-in test identity provider offers at `/e-tjanst/logga-in`;
     /// empty turns it off (production, where citizens sign in through a real provider).
     pub test_people: Vec<TestPerson>,
+    /// The ID token claim with a citizen's personnummer (citizen OpenID Connect).
+    pub citizen_personnummer_claim: String,
+    /// The ID token claim with a staff member's flode username (staff OpenID Connect).
+    pub staff_username_claim: String,
 }
 
 impl Default for WebConfig {
@@ -84,6 +118,8 @@ impl Default for WebConfig {
             max_long_poll: Duration::from_secs(30),
             secure_cookies: false,
             test_people: Vec::new(),
+            citizen_personnummer_claim: DEFAULT_PERSONNUMMER_CLAIM.to_owned(),
+            staff_username_claim: DEFAULT_USERNAME_CLAIM.to_owned(),
         }
     }
 }

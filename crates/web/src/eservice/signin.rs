@@ -1,23 +1,32 @@
-//! `/e-tjanst`: the start page; `/e-tjanst/logga-in`: the built-in test identity provider
-//! (a synthetic person to pick, marked TEST; absent unless the binary enables it, which it
-//! never does in production); `/e-tjanst/logga-ut`.
+//! `/e-tjanst`: the start page; `/e-tjanst/logga-in`: sign-in with e-legitimation through
+//! the configured OpenID Connect provider (`/e-tjanst/oidc/start` and `/callback`) and/or
+//! the built-in test identity provider (a synthetic person to pick, marked TEST; absent
+//! unless the binary enables it, which it never does in production); `/e-tjanst/logga-ut`.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use flode_security::{Callback, CitizenSignInError};
 use serde::Deserialize;
 
 use super::{CitizenLayout, cookie_name, render};
 use crate::auth::{clear_session_cookie, cookie, set_session_cookie};
+use crate::oidc;
 use crate::pages::error::PageError;
 use crate::pages::form::{FieldError, NoticeQuery, PageForm, PageQuery};
 use crate::state::AppState;
+
+/// Where the provider sends the person back (and the path of the sign-in cookie).
+const CALLBACK: &str = "/e-tjanst/oidc/callback";
+/// The error summary's link target for a failed e-legitimation sign-in: its button.
+const OIDC_FIELD: &str = "e-legitimation";
 
 #[derive(Template)]
 #[template(path = "eservice/start.html")]
 struct StartPage {
     layout: CitizenLayout,
+    oidc: bool,
 }
 
 /// `GET /e-tjanst`.
@@ -30,6 +39,7 @@ pub(crate) async fn start(
         &StartPage {
             layout: CitizenLayout::new(&state, "Ansök om ekonomiskt bistånd", None)
                 .notice(q.meddelande.as_deref()),
+            oidc: state.citizen_oidc.is_some(),
         },
     )
 }
@@ -46,7 +56,10 @@ struct PersonChoice {
 #[template(path = "eservice/signin.html")]
 struct SignInPage {
     layout: CitizenLayout,
+    /// Citizen OpenID Connect is configured: the e-legitimation button.
+    oidc: bool,
     people: Vec<PersonChoice>,
+    /// A problem with the test person choice.
     error: Option<String>,
 }
 
@@ -57,7 +70,8 @@ fn signin_page(
     chosen: Option<usize>,
     errors: Vec<FieldError>,
 ) -> Result<Response, PageError> {
-    if state.config.test_people.is_empty() {
+    let oidc = state.citizen_oidc.is_some();
+    if state.config.test_people.is_empty() && !oidc {
         return Err(PageError::NotFound);
     }
     let people = state
@@ -73,13 +87,22 @@ fn signin_page(
             checked: chosen == Some(index),
         })
         .collect();
+    let title = if oidc {
+        "Logga in"
+    } else {
+        "Logga in med test-legitimation"
+    };
     render(
         status,
         &SignInPage {
-            error: errors.first().map(|e| e.message.clone()),
-            layout: CitizenLayout::new(state, "Logga in med test-legitimation", None)
+            error: errors
+                .iter()
+                .find(|e| e.field != OIDC_FIELD)
+                .map(|e| e.message.clone()),
+            layout: CitizenLayout::new(state, title, None)
                 .notice(notice)
                 .errors(errors),
+            oidc,
             people,
         },
     )
@@ -141,6 +164,100 @@ pub(crate) async fn submit(
         header::SET_COOKIE,
         set_session_cookie(cookie_name(secure), id.expose(), secure),
     );
+    Ok(response)
+}
+
+/// The sign-in page with a failed e-legitimation sign-in's message; the sign-in cookie
+/// goes.
+fn oidc_refused(
+    state: &AppState,
+    status: StatusCode,
+    message: &str,
+) -> Result<Response, PageError> {
+    let mut response = signin_page(
+        state,
+        status,
+        None,
+        None,
+        vec![FieldError::new(OIDC_FIELD, message)],
+    )?;
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        oidc::clear(CALLBACK, state.config.secure_cookies),
+    );
+    Ok(response)
+}
+
+/// `GET /e-tjanst/oidc/start`: to the identity provider.
+pub(crate) async fn oidc_start(State(state): State<AppState>) -> Result<Response, PageError> {
+    let Some(flow) = &state.citizen_oidc else {
+        return Err(PageError::NotFound);
+    };
+    match flow.start("/mina-sidor", state.engine.now()).await {
+        Ok(started) => Ok(oidc::redirect(
+            &started,
+            CALLBACK,
+            state.config.secure_cookies,
+        )),
+        Err(e) => {
+            let (status, message) = oidc::failure("citizen", e)?;
+            oidc_refused(&state, status, message)
+        }
+    }
+}
+
+/// `GET /e-tjanst/oidc/callback`: back from the identity provider; a session for the
+/// personnummer it vouches for, or the sign-in page with what went wrong.
+pub(crate) async fn oidc_callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    PageQuery(callback): PageQuery<Callback>,
+) -> Result<Response, PageError> {
+    let Some(flow) = &state.citizen_oidc else {
+        return Err(PageError::NotFound);
+    };
+    let secure = state.config.secure_cookies;
+    let now = state.engine.now();
+    let done = match flow
+        .finish(oidc::key(&headers, secure).as_deref(), &callback, now)
+        .await
+    {
+        Ok(done) => done,
+        Err(e) => {
+            let (status, message) = oidc::failure("citizen", e)?;
+            return oidc_refused(&state, status, message);
+        }
+    };
+    let id = match state
+        .citizens
+        .sign_in_oidc(
+            &done.id_token,
+            &state.config.citizen_personnummer_claim,
+            now,
+        )
+        .await
+    {
+        Ok(id) => id,
+        Err(CitizenSignInError::Internal(e)) => {
+            return Err(PageError::Internal(format!("citizen sign-in: {e}")));
+        }
+        Err(e) => {
+            // The claim's name only, never its value.
+            tracing::warn!(idp = done.id_token.issuer(), error = %e, "citizen sign-in refused");
+            return oidc_refused(
+                &state,
+                StatusCode::FORBIDDEN,
+                "Din e-legitimation gav oss inget giltigt personnummer, så du kan inte logga in i e-tjänsten med den. Kontakta socialtjänsten om du behöver hjälp.",
+            );
+        }
+    };
+    let mut response = Redirect::to(&done.return_to).into_response();
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        set_session_cookie(cookie_name(secure), id.expose(), secure),
+    );
+    headers.append(header::SET_COOKIE, oidc::clear(CALLBACK, secure));
     Ok(response)
 }
 

@@ -1,24 +1,36 @@
-//! `/logga-in`: the sign-in form; `/logga-ut`: sign-out.
+//! `/logga-in`: the sign-in form; `/logga-ut`: sign-out; `/logga-in/oidc/start` and
+//! `/logga-in/oidc/callback`: sign-in with the organisation's account through its OpenID
+//! Connect provider, when configured.
 //!
 //! A wrong username and a wrong password get the same message, and the password is never
 //! shown again. Five failures for one username within 15 minutes (or more from one
 //! address) lock sign-in for a while, with a message that says so (status 429).
+//!
+//! Through OpenID Connect the provider's username claim must name an enabled flode
+//! account (roles stay managed in flode); anyone else is refused with an audit line.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use flode_security::LoginError;
+use flode_security::{Callback, LoginError};
 use serde::Deserialize;
 
 use super::error::PageError;
-use super::form::{FieldError, PageForm, error_for};
-use super::layout::{Layout, Section, render};
+use super::form::{FieldError, PageForm, PageQuery, error_for};
+use super::layout::{Layout, Section, render, urlencode};
 use crate::auth::{ClientIp, clear_cookie, safe_return, session_cookie, set_cookie};
+use crate::oidc;
 use crate::state::AppState;
 
 /// The one message for an unknown username or a wrong password.
 const WRONG: &str = "Användarnamnet eller lösenordet är fel";
+/// Where the provider sends the person back (and the path of the sign-in cookie).
+const CALLBACK: &str = "/logga-in/oidc/callback";
+/// The error summary's link target for a failed sign-in through the provider: its button.
+const OIDC_FIELD: &str = "oidc";
+/// A provider account that names no enabled flode account.
+const NO_ACCOUNT: &str = "Ditt konto i organisationen är inte kopplat till något aktivt konto i flode. Kontakta en administratör.";
 
 /// `?tillbaka=` (where to go after signing in) and `?meddelande=`.
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +54,8 @@ pub(crate) struct LoginForm {
 #[template(path = "login.html")]
 struct LoginPage {
     layout: Layout,
+    /// Staff OpenID Connect is configured: its start, with the return path.
+    oidc_href: Option<String>,
     username: String,
     tillbaka: String,
     username_error: Option<String>,
@@ -49,6 +63,7 @@ struct LoginPage {
 }
 
 fn login_page(
+    state: &AppState,
     status: StatusCode,
     notice: Option<&str>,
     username: String,
@@ -58,6 +73,10 @@ fn login_page(
     render(
         status,
         &LoginPage {
+            oidc_href: state
+                .staff_oidc
+                .is_some()
+                .then(|| format!("/logga-in/oidc/start?tillbaka={}", urlencode(&tillbaka))),
             username,
             tillbaka,
             username_error: error_for(&errors, "username"),
@@ -70,9 +89,11 @@ fn login_page(
 }
 
 pub(crate) async fn show(
-    super::form::PageQuery(q): super::form::PageQuery<LoginQuery>,
+    State(state): State<AppState>,
+    PageQuery(q): PageQuery<LoginQuery>,
 ) -> Result<Response, PageError> {
     login_page(
+        &state,
         StatusCode::OK,
         q.meddelande.as_deref(),
         String::new(),
@@ -96,6 +117,7 @@ pub(crate) async fn submit(
     }
     if !errors.is_empty() {
         return login_page(
+            &state,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
             form.username,
@@ -118,6 +140,7 @@ pub(crate) async fn submit(
             Ok(response)
         }
         Err(LoginError::Invalid) => login_page(
+            &state,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
             form.username,
@@ -131,6 +154,7 @@ pub(crate) async fn submit(
                 if minutes == 1 { "minut" } else { "minuter" }
             );
             let mut response = login_page(
+                &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 None,
                 form.username,
@@ -141,6 +165,99 @@ pub(crate) async fn submit(
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }
             Ok(response)
+        }
+        Err(LoginError::Internal(e)) => Err(PageError::Internal(format!("sign-in: {e}"))),
+    }
+}
+
+/// The sign-in page with a failed sign-in's message; the provider sign-in cookie goes.
+fn oidc_refused(
+    state: &AppState,
+    status: StatusCode,
+    tillbaka: String,
+    message: &str,
+) -> Result<Response, PageError> {
+    let mut response = login_page(
+        state,
+        status,
+        None,
+        String::new(),
+        tillbaka,
+        vec![FieldError::new(OIDC_FIELD, message)],
+    )?;
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        oidc::clear(CALLBACK, state.config.secure_cookies),
+    );
+    Ok(response)
+}
+
+/// `GET /logga-in/oidc/start?tillbaka=`: to the organisation's identity provider.
+pub(crate) async fn oidc_start(
+    State(state): State<AppState>,
+    PageQuery(q): PageQuery<LoginQuery>,
+) -> Result<Response, PageError> {
+    let Some(flow) = &state.staff_oidc else {
+        return Err(PageError::NotFound);
+    };
+    let tillbaka = safe_return(q.tillbaka.as_deref());
+    match flow.start(&tillbaka, state.engine.now()).await {
+        Ok(started) => Ok(oidc::redirect(
+            &started,
+            CALLBACK,
+            state.config.secure_cookies,
+        )),
+        Err(e) => {
+            let (status, message) = oidc::failure("staff", e)?;
+            oidc_refused(&state, status, tillbaka, message)
+        }
+    }
+}
+
+/// `GET /logga-in/oidc/callback`: back from the provider; a session for the flode account
+/// its username claim names, then the page the person was going to.
+pub(crate) async fn oidc_callback(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    PageQuery(callback): PageQuery<Callback>,
+) -> Result<Response, PageError> {
+    let Some(flow) = &state.staff_oidc else {
+        return Err(PageError::NotFound);
+    };
+    let secure = state.config.secure_cookies;
+    let now = state.engine.now();
+    let done = match flow
+        .finish(oidc::key(&headers, secure).as_deref(), &callback, now)
+        .await
+    {
+        Ok(done) => done,
+        Err(e) => {
+            let (status, message) = oidc::failure("staff", e)?;
+            return oidc_refused(&state, status, "/".into(), message);
+        }
+    };
+    // The return path was checked at the start; checked again, as it comes from the store.
+    let tillbaka = safe_return(Some(&done.return_to));
+    match state
+        .auth
+        .login_oidc(
+            &done.id_token,
+            &state.config.staff_username_claim,
+            client.as_deref(),
+            now,
+        )
+        .await
+    {
+        Ok(session) => {
+            let mut response = Redirect::to(&tillbaka).into_response();
+            let headers = response.headers_mut();
+            headers.append(header::SET_COOKIE, set_cookie(session.id.expose(), secure));
+            headers.append(header::SET_COOKIE, oidc::clear(CALLBACK, secure));
+            Ok(response)
+        }
+        Err(LoginError::Invalid | LoginError::Locked { .. }) => {
+            oidc_refused(&state, StatusCode::FORBIDDEN, tillbaka, NO_ACCOUNT)
         }
         Err(LoginError::Internal(e)) => Err(PageError::Internal(format!("sign-in: {e}"))),
     }

@@ -37,6 +37,8 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/logga-in", get(login::show).post(login::submit))
         .route("/logga-ut", post(login::logout))
+        .route("/logga-in/oidc/start", get(login::oidc_start))
+        .route("/logga-in/oidc/callback", get(login::oidc_callback))
         .route("/", needs(SignedIn, get(overview::show)))
         .route("/arenden", needs(CASEWORK, get(cases::inbox)))
         .route("/arenden/{id}", needs(CASEWORK, get(cases::show)))

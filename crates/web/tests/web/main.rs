@@ -8,6 +8,7 @@ mod cases_api;
 mod csrf;
 mod eservice;
 mod helpers;
+mod oidc;
 mod openapi;
 mod ops;
 mod pages;
