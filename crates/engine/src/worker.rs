@@ -1,8 +1,9 @@
 //! In-process job workers: for the job types flode implements itself (calculations, letters,
 //! integrations), a loop per type that leases jobs from this node's engine, hands each to a
 //! [`Handler`] and completes or fails it — what an external worker does over the API, without
-//! the HTTP. Leases, retries, backoff and incidents are the job queue's, so a node that dies
-//! mid-job only delays it.
+//! the HTTP. Up to 32 jobs of a type run at once, so a slow external call does not hold up
+//! the cases behind it. Leases, retries, backoff and incidents are the job queue's, so a
+//! node that dies mid-job only delays it.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 
 use flode_store::JobRecord;
 
@@ -18,6 +19,8 @@ use crate::engine::{ActivatedJob, Engine};
 
 /// How long a job stays leased to an in-process worker; longer than any handler should take.
 const LEASE_MS: i64 = 5 * 60_000;
+/// Jobs of one type a node's worker runs at once.
+const CONCURRENCY: usize = 32;
 /// Longest sleep when nothing wakes the worker (jobs made ready by another node's backoff).
 const POLL: Duration = Duration::from_secs(1);
 
@@ -129,30 +132,48 @@ async fn work<H: Handler>(
 ) {
     let job_type = handler.job_type().to_owned();
     let waker = engine.job_waker(&job_type);
+    // Jobs run side by side: one slow call (SSBTEK answering in seconds) must not hold up
+    // the cases behind it.
+    let mut running: JoinSet<()> = JoinSet::new();
     while !*stop.borrow() {
+        while running.try_join_next().is_some() {}
         // Registered before looking, so a job committed in between is not missed.
         let woken = waker.notified();
         tokio::pin!(woken);
         woken.as_mut().enable();
-        let jobs = match engine.activate_jobs(&job_type, &name, 10, LEASE_MS).await {
-            Ok(jobs) => jobs,
-            Err(e) => {
-                tracing::warn!(error = %e, job_type, "in-process worker could not lease jobs");
-                Vec::new()
+        let free = CONCURRENCY.saturating_sub(running.len());
+        let jobs = if free == 0 {
+            Vec::new()
+        } else {
+            match engine
+                .activate_jobs(&job_type, &name, i64::try_from(free).unwrap_or(1), LEASE_MS)
+                .await
+            {
+                Ok(jobs) => jobs,
+                Err(e) => {
+                    tracing::warn!(error = %e, job_type, "in-process worker could not lease jobs");
+                    Vec::new()
+                }
             }
         };
-        if jobs.is_empty() {
-            tokio::select! {
-                () = &mut woken => {}
-                () = tokio::time::sleep(POLL) => {}
-                _ = stop.changed() => {}
+        if !jobs.is_empty() {
+            for job in jobs {
+                let (engine, handler, name) = (engine.clone(), Arc::clone(&handler), name.clone());
+                running.spawn(async move { finish(&engine, &*handler, &name, &job).await });
             }
             continue;
         }
-        for job in jobs {
-            finish(&engine, &*handler, &name, &job).await;
+        tokio::select! {
+            () = &mut woken => {}
+            () = tokio::time::sleep(POLL) => {}
+            _ = stop.changed() => {}
+            // A slot freed: there may be jobs waiting that were not leased for want of one.
+            Some(_) = running.join_next(), if free == 0 => {}
         }
     }
+    // Shutdown: no new leases; the jobs in hand finish (or a panicked one goes back to
+    // the queue when its lease runs out).
+    while running.join_next().await.is_some() {}
 }
 
 /// Runs one job and reports how it went; a report that fails leaves the job to its lease.

@@ -115,3 +115,70 @@ async fn an_in_process_worker_completes_retries_and_gives_up_as_told() {
         workers.shutdown().await;
     }
 }
+
+/// Completes only when `together` jobs are in its hands at the same time.
+struct Rendezvous {
+    barrier: Arc<tokio::sync::Barrier>,
+}
+
+impl Handler for Rendezvous {
+    fn job_type(&self) -> &str {
+        "double"
+    }
+
+    async fn handle(&self, _job: &ActivatedJob) -> Result<Map<String, Value>, JobFailure> {
+        self.barrier.wait().await;
+        Ok(vars(json!({"doubled": 0})))
+    }
+}
+
+#[tokio::test]
+async fn a_worker_runs_jobs_side_by_side_so_one_slow_call_holds_up_no_other() {
+    for db in databases() {
+        let (engine, _clock) = engine(&db).await;
+        engine
+            .deploy("double.bpmn", &model("double", BODY))
+            .await
+            .expect("deploy");
+        let together = 5;
+        let mut ids = Vec::new();
+        for n in 0..together {
+            let started = engine
+                .start("double", vars(json!({"n": n})), None)
+                .await
+                .expect("start");
+            ids.push(started.id);
+        }
+        // One job at a time would wait at the barrier for ever.
+        let mut workers = Workers::default();
+        workers.start(
+            &engine,
+            Rendezvous {
+                barrier: Arc::new(tokio::sync::Barrier::new(together)),
+            },
+        );
+        let store = engine.store().clone();
+        let all_done = tokio::time::timeout(Duration::from_secs(60), async {
+            loop {
+                let mut done = 0;
+                for id in &ids {
+                    if store.instance(id).await.expect("instance").state == InstanceState::Completed
+                    {
+                        done += 1;
+                    }
+                }
+                if done == ids.len() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await;
+        assert!(
+            all_done.is_ok(),
+            "{}: the jobs did not run side by side",
+            db.name
+        );
+        workers.shutdown().await;
+    }
+}
