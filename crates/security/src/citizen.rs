@@ -84,9 +84,14 @@ fn name_of(token: &IdToken) -> String {
     }
 }
 
-/// A citizen's session lasts at most this long, however active (e-legitimation sessions
-/// are short; a form saved page by page loses nothing when it ends).
-pub const CITIZEN_SESSION_MS: i64 = 60 * 60 * 1000;
+/// A citizen's session ends after this long without a request (a shared or public
+/// computer left signed in); each request moves the end forward. A form saved page by page
+/// loses nothing when it ends.
+pub const CITIZEN_SESSION_MS: i64 = 20 * 60 * 1000;
+/// However active, a citizen signs in again after this long.
+pub const CITIZEN_SESSION_MAX_MS: i64 = 4 * 60 * 60 * 1000;
+/// The end is moved forward at most this often, so that a burst of requests writes once.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
 /// `idp` of sessions from the built-in test identity provider.
 pub const TEST_IDP: &str = "test";
 
@@ -179,17 +184,22 @@ impl CitizenAuth {
         Ok(id)
     }
 
-    /// The citizen of a live session, if the id is one.
+    /// The citizen of a live session, if the id is one; the session's idle end moves
+    /// forward (never past [`CITIZEN_SESSION_MAX_MS`] from sign-in).
     pub async fn session(&self, id: &str, now: i64) -> Result<Option<CitizenIdentity>, Error> {
-        Ok(self
-            .store
-            .citizen_session(&crate::secret::hash(id), now)
-            .await?
-            .map(|s| CitizenIdentity {
-                personnummer: s.subject,
-                name: s.name,
-                auth_ref: s.auth_ref,
-            }))
+        let id_hash = crate::secret::hash(id);
+        let Some(s) = self.store.citizen_session(&id_hash, now).await? else {
+            return Ok(None);
+        };
+        let end = (now + CITIZEN_SESSION_MS).min(s.created_at + CITIZEN_SESSION_MAX_MS);
+        if end - s.expires_at >= TOUCH_EVERY_MS {
+            self.store.extend_citizen_session(&id_hash, end).await?;
+        }
+        Ok(Some(CitizenIdentity {
+            personnummer: s.subject,
+            name: s.name,
+            auth_ref: s.auth_ref,
+        }))
     }
 
     /// Ends the session (sign-out); an unknown id is no error.

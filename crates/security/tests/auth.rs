@@ -264,3 +264,63 @@ async fn demo_users_are_seeded_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_citizen_session_ends_when_idle_and_at_the_latest_after_four_hours() {
+    use flode_security::citizen::{CITIZEN_SESSION_MAX_MS, CITIZEN_SESSION_MS};
+    use flode_security::{CitizenAuth, TestPerson};
+    for db in flode_test_db::databases("flode_auth") {
+        let store = Store::connect(&StoreOptions::new(&db.url))
+            .await
+            .expect("connect");
+        store.migrate().await.expect("migrate");
+        let citizens = CitizenAuth::new(store);
+        let person = TestPerson {
+            personnummer: "199204722020".into(),
+            name: "Alva Andersson".into(),
+            description: String::new(),
+        };
+        let id = citizens.sign_in_test(&person, T0).await.expect("sign in");
+        let id = id.expose();
+        // Used every 15 minutes: it lives on, each use moving its end.
+        let mut t = T0;
+        while t + 15 * MIN < T0 + CITIZEN_SESSION_MAX_MS {
+            t += 15 * MIN;
+            assert!(
+                citizens.session(id, t).await.expect("session").is_some(),
+                "{}: active at +{} min",
+                db.name,
+                (t - T0) / MIN
+            );
+        }
+        // Never past four hours from sign-in, however active.
+        assert!(
+            citizens
+                .session(id, T0 + CITIZEN_SESSION_MAX_MS)
+                .await
+                .expect("session")
+                .is_none(),
+            "{}",
+            db.name
+        );
+        // Idle longer than the limit: gone.
+        let other = citizens.sign_in_test(&person, T0).await.expect("sign in");
+        let other = other.expose();
+        assert!(
+            citizens
+                .session(other, T0 + 5 * MIN)
+                .await
+                .expect("s")
+                .is_some()
+        );
+        assert!(
+            citizens
+                .session(other, T0 + 5 * MIN + CITIZEN_SESSION_MS + 1)
+                .await
+                .expect("s")
+                .is_none(),
+            "{}",
+            db.name
+        );
+    }
+}

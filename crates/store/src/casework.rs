@@ -343,6 +343,23 @@ impl Store {
         .transpose()
     }
 
+    /// Moves a live citizen session's end to `expires_at` (activity); an ended one stays
+    /// ended.
+    pub async fn extend_citizen_session(
+        &self,
+        id_hash: &str,
+        expires_at: i64,
+    ) -> Result<(), Error> {
+        sqlx::query(
+            "UPDATE citizen_sessions SET expires_at = $1 WHERE id_hash = $2 AND ended_at IS NULL AND expires_at < $1",
+        )
+        .bind(expires_at)
+        .bind(id_hash.to_owned())
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
     /// Ends a citizen session (sign-out).
     pub async fn end_citizen_session(&self, id_hash: &str, now: i64) -> Result<(), Error> {
         sqlx::query(
