@@ -31,15 +31,6 @@ impl Casework {
         Ok(self.engine().store().case_documents(&case.id).await?)
     }
 
-    /// One of the citizen's own documents (without its content).
-    pub async fn citizen_document(
-        &self,
-        citizen: &Citizen,
-        document_id: &str,
-    ) -> Result<CaseDocumentRecord, Error> {
-        Ok(self.citizen_document_content(citizen, document_id).await?.0)
-    }
-
     /// One of the citizen's own documents with its content (the PDF).
     pub async fn citizen_document_content(
         &self,
@@ -58,15 +49,6 @@ impl Casework {
             Err(Error::NotFound(_)) => Err(Error::NotFound("dokument")),
             Err(e) => Err(e),
         }
-    }
-
-    /// A document as a social worker opens it (without its content); the read is logged.
-    pub async fn staff_document(
-        &self,
-        document_id: &str,
-        reader: &str,
-    ) -> Result<CaseDocumentRecord, Error> {
-        Ok(self.staff_document_content(document_id, reader).await?.0)
     }
 
     /// A document with its content (the PDF) as a social worker opens it; the read is

@@ -3,9 +3,7 @@
 //! a submission, one transaction together with the start of the case's process.
 
 use flode_engine::{Engine, new_id};
-use flode_store::{
-    ApplicationRecord, CaseNoteRecord, CaseReadRecord, CaseRecord, InstanceState, UserTaskRecord,
-};
+use flode_store::{ApplicationRecord, CaseNoteRecord, CaseReadRecord, CaseRecord, UserTaskRecord};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
@@ -517,11 +515,6 @@ impl Casework {
             })
             .await?;
         Ok(())
-    }
-
-    /// Whether the instance is still running (for pages that offer actions).
-    pub async fn is_active(&self, case: &CaseRecord) -> Result<bool, Error> {
-        Ok(self.engine.store().instance(&case.instance_id).await?.state == InstanceState::Active)
     }
 }
 

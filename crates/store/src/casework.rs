@@ -419,15 +419,6 @@ impl Store {
         }
     }
 
-    /// Deletes a draft (the citizen discarded it); submitted applications stay.
-    pub async fn delete_draft(&self, id: &str) -> Result<(), Error> {
-        sqlx::query("DELETE FROM applications WHERE id = $1 AND state = 'draft'")
-            .bind(id.to_owned())
-            .execute(&self.writer)
-            .await?;
-        Ok(())
-    }
-
     /// The application with this id.
     pub async fn application(&self, id: &str) -> Result<Option<ApplicationRecord>, Error> {
         let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1");
