@@ -683,43 +683,20 @@ mod tests {
     fn letters_are_dated_in_swedish_time() {
         let ms = |t: OffsetDateTime| t.unix_timestamp() * 1000;
         use time::macros::datetime;
-        // Winter: UTC+1.
-        assert_eq!(
-            swedish_date(ms(datetime!(2026-12-04 22:59 UTC))),
-            "2026-12-04"
-        );
-        assert_eq!(
-            swedish_date(ms(datetime!(2026-12-04 23:00 UTC))),
-            "2026-12-05"
-        );
-        // Summer: UTC+2, from the last Sunday of March to the last Sunday of October.
-        assert_eq!(
-            swedish_date(ms(datetime!(2026-07-01 21:59 UTC))),
-            "2026-07-01"
-        );
-        assert_eq!(
-            swedish_date(ms(datetime!(2026-07-01 22:00 UTC))),
-            "2026-07-02"
-        );
-        assert_eq!(
-            swedish_date(ms(datetime!(2026-03-29 00:59 UTC))),
-            "2026-03-29"
-        );
-        assert_eq!(
-            swedish_date(ms(datetime!(2026-03-28 22:30 UTC))),
-            "2026-03-28"
-        );
-        assert_eq!(
-            swedish_date(ms(datetime!(2026-03-29 22:30 UTC))),
-            "2026-03-30"
-        );
-        assert_eq!(
-            swedish_date(ms(datetime!(2026-10-25 22:30 UTC))),
-            "2026-10-25"
-        );
-        assert_eq!(
-            swedish_date(ms(datetime!(2026-10-24 22:30 UTC))),
-            "2026-10-25"
-        );
+        // Winter UTC+1; summer UTC+2, from the last Sunday of March to the last Sunday of
+        // October.
+        for (at, date) in [
+            (datetime!(2026-12-04 22:59 UTC), "2026-12-04"),
+            (datetime!(2026-12-04 23:00 UTC), "2026-12-05"),
+            (datetime!(2026-07-01 21:59 UTC), "2026-07-01"),
+            (datetime!(2026-07-01 22:00 UTC), "2026-07-02"),
+            (datetime!(2026-03-29 00:59 UTC), "2026-03-29"),
+            (datetime!(2026-03-28 22:30 UTC), "2026-03-28"),
+            (datetime!(2026-03-29 22:30 UTC), "2026-03-30"),
+            (datetime!(2026-10-25 22:30 UTC), "2026-10-25"),
+            (datetime!(2026-10-24 22:30 UTC), "2026-10-25"),
+        ] {
+            assert_eq!(swedish_date(ms(at)), date, "{at}");
+        }
     }
 }

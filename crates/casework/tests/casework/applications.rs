@@ -1,72 +1,12 @@
 //! A citizen's application becomes a case, and a social worker decides it: through the case
 //! service over a real store and engine, with the shipped model, on SQLite and PostgreSQL.
 
-use std::sync::Arc;
-
-use flode_casework::{
-    CaseStatus, Casework, CaseworkOptions, Citizen, Error, Form, MODELS, Page, cost_field,
-};
-use flode_engine::{Engine, EngineOptions, ManualClock};
-use flode_store::{Store, StoreOptions};
-use flode_test_db::{TestDb, databases};
+use flode_casework::{CaseStatus, Citizen, Error, Page, cost_field};
+use flode_engine::Engine;
+use flode_test_db::databases;
 use serde_json::{Map, Value, json};
 
-/// 2026-12-04 08:00 UTC: december 2026 and january 2027 are open.
-const NOW: i64 = 1_796_371_200_000;
-
-/// A synthetic person of the SSBTEK simulator (born 1992).
-fn citizen() -> Citizen {
-    Citizen {
-        personnummer: "199204722020".into(),
-        name: "Testa Testsson".into(),
-        auth_ref: "test-idp-1".into(),
-    }
-}
-
-fn form(pairs: &[(&str, &str)]) -> Form {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
-async fn casework(db: &TestDb) -> Casework {
-    let store = Store::connect(&StoreOptions::new(&db.url))
-        .await
-        .expect("connect");
-    store.migrate().await.expect("migrate");
-    let engine = Engine::new(
-        store,
-        Arc::new(ManualClock::new(NOW)),
-        EngineOptions::default(),
-    )
-    .await
-    .expect("engine");
-    for (name, xml) in MODELS {
-        engine
-            .deploy(name, xml)
-            .await
-            .expect("deploy the shipped models");
-    }
-    Casework::new(engine, CaseworkOptions::default())
-}
-
-/// Answers every page for december 2026: alone, rent 6 850 kr, no incomes.
-async fn fill_in(cw: &Casework, who: &Citizen, id: &str) {
-    let rent = cost_field(flode_casework::COSTS[0]);
-    let pages = [
-        (Page::Month, form(&[("manad", "2026-12")])),
-        (Page::Household, form(&[("sambo", "nej")])),
-        (Page::Children, form(&[])),
-        (Page::Costs, form(&[(rent.as_str(), "6 850")])),
-        (Page::Incomes, form(&[])),
-        (Page::Changes, form(&[("forandringar", "nej")])),
-        (Page::Consent, form(&[("samtycke", "ja")])),
-    ];
-    for (page, f) in pages {
-        cw.save_page(who, id, page, &f).await.expect("page saved");
-    }
-}
+use crate::support::{NOW, casework, citizen, fill_in, form};
 
 /// Completes the one open job of `job_type` with `vars`.
 async fn work(engine: &Engine, job_type: &str, vars: Value) -> Map<String, Value> {

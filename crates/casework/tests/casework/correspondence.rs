@@ -2,78 +2,17 @@
 //! with the shipped model, on SQLite and PostgreSQL: the citizen reaches only their own,
 //! staff reads are logged, and messages are checked before they are kept.
 
-use std::sync::Arc;
+use flode_casework::{Casework, Citizen, Error, MAX_MESSAGE_CHARS};
+use flode_engine::ManualClock;
+use flode_store::{CaseDocumentRecord, CaseRecord};
+use flode_test_db::databases;
 
-use flode_casework::{
-    Casework, CaseworkOptions, Citizen, Error, Form, MAX_MESSAGE_CHARS, MODELS, Page, cost_field,
-};
-use flode_engine::{Engine, EngineOptions, ManualClock};
-use flode_store::{CaseDocumentRecord, CaseRecord, Store, StoreOptions};
-use flode_test_db::{TestDb, databases};
+use crate::support::{NOW, casework_at, citizen, fill_in, other};
 
-/// 2026-12-04 08:00 UTC: december 2026 and january 2027 are open.
-const NOW: i64 = 1_796_371_200_000;
-
-/// A synthetic person of the SSBTEK simulator (born 1992).
-fn citizen() -> Citizen {
-    Citizen {
-        personnummer: "199204722020".into(),
-        name: "Testa Testsson".into(),
-        auth_ref: "test-idp-1".into(),
-    }
-}
-
-/// Another synthetic person.
-fn other() -> Citizen {
-    Citizen {
-        personnummer: "199906644043".into(),
-        name: "Annan Person".into(),
-        auth_ref: "test-idp-2".into(),
-    }
-}
-
-fn form(pairs: &[(&str, &str)]) -> Form {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
-async fn casework(db: &TestDb, clock: &ManualClock) -> Casework {
-    let store = Store::connect(&StoreOptions::new(&db.url))
-        .await
-        .expect("connect");
-    store.migrate().await.expect("migrate");
-    let engine = Engine::new(store, Arc::new(clock.clone()), EngineOptions::default())
-        .await
-        .expect("engine");
-    for (name, xml) in MODELS {
-        engine
-            .deploy(name, xml)
-            .await
-            .expect("deploy the shipped models");
-    }
-    Casework::new(engine, CaseworkOptions::default())
-}
-
-/// A submitted application for december 2026: alone, rent 6 850 kr, no incomes.
+/// A submitted application for december 2026 (see [`fill_in`]).
 async fn submitted_case(cw: &Casework, who: &Citizen) -> CaseRecord {
     let draft = cw.draft(who).await.expect("draft");
-    let rent = cost_field(flode_casework::COSTS[0]);
-    let pages = [
-        (Page::Month, form(&[("manad", "2026-12")])),
-        (Page::Household, form(&[("sambo", "nej")])),
-        (Page::Children, form(&[])),
-        (Page::Costs, form(&[(rent.as_str(), "6 850")])),
-        (Page::Incomes, form(&[])),
-        (Page::Changes, form(&[("forandringar", "nej")])),
-        (Page::Consent, form(&[("samtycke", "ja")])),
-    ];
-    for (page, f) in pages {
-        cw.save_page(who, &draft.id, page, &f)
-            .await
-            .expect("page saved");
-    }
+    fill_in(cw, who, &draft.id).await;
     cw.submit(who, &draft.id).await.expect("submitted")
 }
 
@@ -81,7 +20,7 @@ async fn submitted_case(cw: &Casework, who: &Citizen) -> CaseRecord {
 async fn a_citizen_reaches_only_their_own_documents_and_staff_reads_are_logged() {
     for db in databases("flode_corr") {
         let clock = ManualClock::new(NOW);
-        let cw = casework(&db, &clock).await;
+        let cw = casework_at(&db, &clock).await;
         let case = submitted_case(&cw, &citizen()).await;
         assert!(
             cw.documents(&case.id).await.expect("documents").is_empty(),
@@ -167,7 +106,7 @@ async fn a_citizen_reaches_only_their_own_documents_and_staff_reads_are_logged()
 async fn messages_go_both_ways_and_are_checked() {
     for db in databases("flode_corr") {
         let clock = ManualClock::new(NOW);
-        let cw = casework(&db, &clock).await;
+        let cw = casework_at(&db, &clock).await;
         let case = submitted_case(&cw, &citizen()).await;
 
         // An empty or overlong message is refused with a reason on the field; nothing is kept.
