@@ -8,14 +8,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Request, StatusCode};
 use flode_casework::MODELS;
 use flode_engine::{Engine, EngineOptions, SystemClock};
 use flode_security::{NewUser, Role, Roles, TestPerson};
 use flode_store::{CaseDocumentRecord, Store, StoreOptions};
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tower::ServiceExt;
 
 use crate::helpers::{Reply, cookie_of, form_request};
 
@@ -81,23 +80,7 @@ pub(crate) async fn eapp(test_idp: bool) -> EApp {
 
 impl EApp {
     pub(crate) async fn send(&self, req: Request<Body>, cookie: &str) -> Reply {
-        let mut req = req;
-        if !cookie.is_empty() {
-            req.headers_mut()
-                .insert(header::COOKIE, cookie.parse().expect("cookie"));
-        }
-        let response = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = http_body_util::BodyExt::collect(response.into_body())
-            .await
-            .expect("body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        crate::helpers::send(&self.router, req, cookie).await
     }
 
     pub(crate) async fn get(&self, uri: &str, cookie: &str) -> Reply {

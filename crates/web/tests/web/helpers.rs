@@ -122,20 +122,7 @@ impl TestApp {
 
     /// Sends without adding credentials.
     pub(crate) async fn send_as_is(&self, req: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        send(&self.router, req, "").await
     }
 
     pub(crate) async fn get(&self, uri: &str) -> Reply {
@@ -232,6 +219,29 @@ impl TestApp {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         r.json()["id"].as_str().expect("id").to_owned()
+    }
+}
+
+/// Sends `req` through `router` with the `Cookie` header `cookie` (none when empty) and
+/// reads the whole response.
+pub(crate) async fn send(router: &Router, mut req: Request<Body>, cookie: &str) -> Reply {
+    if !cookie.is_empty() {
+        req.headers_mut()
+            .insert(header::COOKIE, cookie.parse().expect("cookie"));
+    }
+    let response = router.clone().oneshot(req).await.expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        body,
     }
 }
 

@@ -18,7 +18,6 @@ use flode_security::{NewUser, OidcClient, OidcConfig, Role, Roles};
 use flode_store::{Store, StoreOptions};
 use serde_json::json;
 use tempfile::TempDir;
-use tower::ServiceExt;
 
 use crate::helpers::Reply;
 
@@ -95,23 +94,8 @@ async fn oapp(oidc: bool) -> OApp {
 
 impl OApp {
     async fn get(&self, uri: &str, cookie: &str) -> Reply {
-        let mut req = Request::get(uri).body(Body::empty()).expect("request");
-        if !cookie.is_empty() {
-            req.headers_mut()
-                .insert(header::COOKIE, cookie.parse().expect("cookie"));
-        }
-        let response = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = http_body_util::BodyExt::collect(response.into_body())
-            .await
-            .expect("body")
-            .to_bytes();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        let req = Request::get(uri).body(Body::empty()).expect("request");
+        crate::helpers::send(&self.router, req, cookie).await
     }
 
     /// Start → provider → callback, as a browser: the callback's answer.
