@@ -82,6 +82,8 @@ pub(crate) struct Settings {
     pub(crate) citizen_oidc_personnummer_claim: String,
     /// Scopes besides `openid`, separated by spaces.
     pub(crate) citizen_oidc_scopes: String,
+    /// Accepted assurance levels (`acr`), separated by spaces; empty accepts any.
+    pub(crate) citizen_oidc_acr: String,
     /// Staff's OpenID Connect provider: issuer URL, client id, secret.
     pub(crate) staff_oidc_issuer: Option<String>,
     pub(crate) staff_oidc_client_id: Option<String>,
@@ -90,6 +92,8 @@ pub(crate) struct Settings {
     pub(crate) staff_oidc_username_claim: String,
     /// Scopes besides `openid`, separated by spaces.
     pub(crate) staff_oidc_scopes: String,
+    /// Accepted assurance levels (`acr`), separated by spaces; empty accepts any.
+    pub(crate) staff_oidc_acr: String,
 }
 
 /// Where each provider sends people back, under [`Settings::public_url`].
@@ -123,11 +127,13 @@ impl Default for Settings {
             citizen_oidc_personnummer_claim: flode_security::citizen::DEFAULT_PERSONNUMMER_CLAIM
                 .into(),
             citizen_oidc_scopes: "profile".into(),
+            citizen_oidc_acr: String::new(),
             staff_oidc_issuer: None,
             staff_oidc_client_id: None,
             staff_oidc_client_secret: None,
             staff_oidc_username_claim: flode_security::service::DEFAULT_USERNAME_CLAIM.into(),
             staff_oidc_scopes: "profile".into(),
+            staff_oidc_acr: String::new(),
         }
     }
 }
@@ -161,7 +167,7 @@ impl Settings {
                     .as_ref()
                     .map(|s| s.0.as_str()),
             ],
-            &self.citizen_oidc_scopes,
+            [&self.citizen_oidc_scopes, &self.citizen_oidc_acr],
             CITIZEN_OIDC_CALLBACK,
         )
     }
@@ -175,7 +181,7 @@ impl Settings {
                 self.staff_oidc_client_id.as_deref(),
                 self.staff_oidc_client_secret.as_ref().map(|s| s.0.as_str()),
             ],
-            &self.staff_oidc_scopes,
+            [&self.staff_oidc_scopes, &self.staff_oidc_acr],
             STAFF_OIDC_CALLBACK,
         )
     }
@@ -184,7 +190,7 @@ impl Settings {
         &self,
         prefix: &str,
         [issuer, client_id, secret]: [Option<&str>; 3],
-        scopes: &str,
+        [scopes, acr]: [&str; 2],
         callback: &str,
     ) -> anyhow::Result<Option<OidcConfig>> {
         fn given(v: Option<&str>) -> Option<&str> {
@@ -198,6 +204,7 @@ impl Settings {
                 client_secret: secret.to_owned(),
                 redirect_uri: format!("{}{callback}", self.public_url()),
                 scopes: scopes.split_whitespace().map(str::to_owned).collect(),
+                acr_values: acr.split_whitespace().map(str::to_owned).collect(),
             })),
             (i, c, _) => {
                 let missing = if i.is_none() {

@@ -119,6 +119,10 @@ pub struct OidcConfig {
     pub redirect_uri: String,
     /// Scopes besides `openid`, e.g. `profile`.
     pub scopes: Vec<String>,
+    /// Accepted assurance levels (`acr`), e.g. Sweden Connect's
+    /// `http://id.elegnamnden.se/loa/1.0/loa3` for e-legitimation: asked for as
+    /// `acr_values`, and an ID token with another (or no) `acr` is refused. Empty: any.
+    pub acr_values: Vec<String>,
 }
 
 impl fmt::Debug for OidcConfig {
@@ -129,6 +133,7 @@ impl fmt::Debug for OidcConfig {
             .field("client_secret", &"***")
             .field("redirect_uri", &self.redirect_uri)
             .field("scopes", &self.scopes)
+            .field("acr_values", &self.acr_values)
             .finish()
     }
 }
@@ -571,6 +576,10 @@ impl OidcClient {
             .append_pair("nonce", &request.nonce)
             .append_pair("code_challenge", &request.pkce_challenge())
             .append_pair("code_challenge_method", "S256");
+        if !config.acr_values.is_empty() {
+            url.query_pairs_mut()
+                .append_pair("acr_values", &config.acr_values.join(" "));
+        }
         Ok(url.into())
     }
 
@@ -741,6 +750,12 @@ impl OidcClient {
         }
         if !text("nonce").is_some_and(|n| same(n, nonce)) {
             return Err(invalid("wrong nonce"));
+        }
+        // A provider may answer with a lower level than asked for (OIDC Core §3.1.2.1).
+        if !config.acr_values.is_empty()
+            && !text("acr").is_some_and(|acr| config.acr_values.iter().any(|a| a == acr))
+        {
+            return Err(invalid("assurance level (acr) not accepted"));
         }
         let subject = text("sub")
             .filter(|s| !s.is_empty())
@@ -934,6 +949,7 @@ mod tests {
             client_secret: "hemligt".into(),
             redirect_uri: "https://flode.example.se/e-tjanst/oidc/callback".into(),
             scopes: vec!["profile".into()],
+            acr_values: Vec::new(),
         };
         assert!(OidcClient::new(config.clone()).is_ok());
         assert!(!format!("{config:?}").contains("hemligt"));

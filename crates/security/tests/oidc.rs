@@ -42,6 +42,7 @@ fn client(idp: &FakeIdp) -> OidcClient {
         client_secret: CLIENT_SECRET.into(),
         redirect_uri: REDIRECT.into(),
         scopes: vec!["profile".into()],
+        acr_values: Vec::new(),
     })
     .expect("client")
 }
@@ -469,6 +470,7 @@ async fn a_wrong_issuer_in_discovery_is_refused() {
         client_secret: CLIENT_SECRET.into(),
         redirect_uri: REDIRECT.into(),
         scopes: Vec::new(),
+        acr_values: Vec::new(),
     })
     .expect("client");
     assert!(matches!(
@@ -480,4 +482,34 @@ async fn a_wrong_issuer_in_discovery_is_refused() {
 
 async fn client_ok(idp: &FakeIdp) {
     client(idp).discover().await.expect("discovery");
+}
+
+#[tokio::test]
+async fn an_assurance_level_is_asked_for_and_required_when_configured() {
+    const LOA3: &str = "http://id.elegnamnden.se/loa/1.0/loa3";
+    let db = flode_test_db::sqlite();
+    let idp = FakeIdp::start().await;
+    let client = OidcClient::new(OidcConfig {
+        issuer: idp.issuer.clone(),
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+        redirect_uri: REDIRECT.into(),
+        scopes: vec!["profile".into()],
+        acr_values: vec![LOA3.into()],
+    })
+    .expect("client");
+    let flow = OidcSignIn::new(client, store(&db).await, OidcFlow::Citizen);
+    let started = flow.start("/mina-sidor", now()).await.expect("start");
+    let url = reqwest::Url::parse(&started.location).expect("url");
+    assert!(
+        url.query_pairs()
+            .any(|(k, v)| k == "acr_values" && v == LOA3),
+        "{url}"
+    );
+    idp.set(|b| b.claims = json!({"acr": LOA3}));
+    sign_in(&flow).await.expect("loa3 is accepted");
+    for acr in [json!("http://id.elegnamnden.se/loa/1.0/loa2"), json!(null)] {
+        idp.set(|b| b.claims = json!({ "acr": acr }));
+        refused(sign_in(&flow).await, "assurance level (acr) not accepted");
+    }
 }

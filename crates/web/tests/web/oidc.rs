@@ -40,6 +40,7 @@ fn config(idp: &FakeIdp, callback: &str) -> OidcConfig {
         client_secret: CLIENT_SECRET.into(),
         redirect_uri: format!("{PUBLIC_URL}{callback}"),
         scopes: vec!["profile".into()],
+        acr_values: Vec::new(),
     }
 }
 
