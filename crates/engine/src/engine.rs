@@ -9,8 +9,8 @@ use std::sync::{Arc, RwLock};
 use flode_bpmn::model::{NodeKind, Timer, Trigger};
 use flode_decision::DecisionModel;
 use flode_store::{
-    Backend, Claim, Committed, DefinitionKind, DefinitionRecord, IncidentRecord, InstanceRecord,
-    InstanceState, JobRecord, Notification, Store, Tx, VariableRecord, job_kind,
+    Backend, Claim, ClaimedJob, Committed, DefinitionKind, DefinitionRecord, IncidentRecord,
+    InstanceRecord, InstanceState, JobRecord, Notification, Store, Tx, VariableRecord, job_kind,
 };
 use serde_json::{Map, Value};
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -26,7 +26,7 @@ use crate::wakeups::JobWakers;
 mod claims;
 mod completions;
 use claims::PendingClaim;
-use completions::PendingCompletion;
+use completions::{ClaimedInstances, PendingCompletion};
 
 /// Engine settings.
 #[derive(Debug, Clone)]
@@ -109,6 +109,8 @@ struct Inner {
     completions: mpsc::Sender<PendingCompletion>,
     /// Activations waiting for a shared claim (PostgreSQL).
     claims: mpsc::Sender<PendingClaim>,
+    /// Instances as the claims of their jobs read them, for the jobs' completions.
+    claimed: ClaimedInstances,
 }
 
 /// A new instance's first run, waiting to be written.
@@ -181,6 +183,7 @@ impl Engine {
                 starts,
                 completions,
                 claims,
+                claimed: ClaimedInstances::default(),
             }),
         };
         tokio::spawn(claims::claim_together(
@@ -998,14 +1001,28 @@ impl Engine {
             })
             .await?;
         let mut out = Vec::with_capacity(claimed.len());
-        for (job, vars) in claimed {
-            let variables = match (&job.instance_id, job.token) {
-                (Some(instance), Some(token)) => self.visible(instance, token, vars).await?,
-                _ => Map::new(),
-            };
-            out.push(ActivatedJob { job, variables });
+        for c in claimed {
+            out.push(self.hand_out(c).await?);
         }
         Ok(out)
+    }
+
+    /// A claimed job as its worker gets it: with the variables visible at its token. The
+    /// instance as the claim read it is kept for the job's completion.
+    async fn hand_out(&self, claimed: ClaimedJob) -> Result<ActivatedJob, Error> {
+        let ClaimedJob {
+            job,
+            variables,
+            instance,
+        } = claimed;
+        if let Some(snapshot) = instance {
+            self.inner.claimed.keep(&job, snapshot);
+        }
+        let variables = match (&job.instance_id, job.token) {
+            (Some(instance), Some(token)) => self.visible(instance, token, variables).await?,
+            _ => Map::new(),
+        };
+        Ok(ActivatedJob { job, variables })
     }
 
     /// Variables visible at a token, read without locking.

@@ -6,8 +6,11 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::batch::{Arg, Batch};
-use crate::records::{JobRecord, VariableRecord};
-use crate::tx::{decode_variable_array, json_text, load_variables, parse_json};
+use crate::records::{InstanceSnapshot, JobRecord, VariableRecord};
+use crate::tx::{
+    decode_snapshot, decode_variable_array, instance_lateral, json_text, load_variables,
+    loaded_instance, parse_json,
+};
 use crate::{Backend, Error, Store, Tx};
 
 pub(crate) const JOB_COLUMNS: &str = "id, kind, job_type, instance_id, token, node_id, state, retries, attempts, due_at, lease_owner, lease_until, idempotency_key, payload, error, created_at, updated_at";
@@ -99,6 +102,40 @@ pub(crate) fn job_args(j: &JobRecord) -> Vec<Arg> {
     ]
 }
 
+/// A job a claim leased, with what its worker and its completion need.
+#[derive(Debug, Clone)]
+pub struct ClaimedJob {
+    /// The job, leased.
+    pub job: JobRecord,
+    /// Every variable of its instance, all scopes.
+    pub variables: Vec<VariableRecord>,
+    /// Its instance as the claim read it (PostgreSQL), for a completion that finds the
+    /// instance still at this revision (see `Store::complete_jobs_applying`).
+    pub instance: Option<InstanceSnapshot>,
+}
+
+/// The rows of a claim that read its jobs' instances (`instance_lateral`), oldest job first.
+fn decode_claimed(rows: &[AnyRow]) -> Result<Vec<ClaimedJob>, Error> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let job = decode_job(r)?;
+        let vars: Option<String> = r.try_get("vars")?;
+        let variables = decode_variable_array(vars.as_deref())?;
+        // An instance read in an older snapshot than its row is left out: the completion reads it.
+        let instance = match loaded_instance(r)? {
+            Some(i) => decode_snapshot(i, r)?.ok(),
+            None => None,
+        };
+        out.push(ClaimedJob {
+            job,
+            variables,
+            instance,
+        });
+    }
+    out.sort_by(|a, b| (a.job.due_at, &a.job.id).cmp(&(b.job.due_at, &b.job.id)));
+    Ok(out)
+}
+
 /// A claim request.
 #[derive(Debug, Clone)]
 pub struct Claim<'a> {
@@ -125,34 +162,27 @@ impl Store {
         Ok(jobs)
     }
 
-    /// As [`Store::claim_jobs`], with every variable of each job's instance (all scopes),
-    /// read in the same statement on PostgreSQL.
-    pub async fn claim_jobs_with_variables(
-        &self,
-        c: &Claim<'_>,
-    ) -> Result<Vec<(JobRecord, Vec<VariableRecord>)>, Error> {
+    /// As [`Store::claim_jobs`], with every variable of each job's instance (all scopes)
+    /// and, on PostgreSQL, the instance's snapshot, read in the same statement.
+    pub async fn claim_jobs_with_variables(&self, c: &Claim<'_>) -> Result<Vec<ClaimedJob>, Error> {
         if self.backend == Backend::Sqlite {
             // In-process: a second statement costs no round trip.
             let mut out = Vec::new();
             for job in self.claim_jobs(c).await? {
-                let vars = match &job.instance_id {
+                let variables = match &job.instance_id {
                     Some(id) => load_variables(self.reader(), id).await?,
                     None => Vec::new(),
                 };
-                out.push((job, vars));
+                out.push(ClaimedJob {
+                    job,
+                    variables,
+                    instance: None,
+                });
             }
             return Ok(out);
         }
         let rows = self.claim_rows(c, true).await?;
-        let mut out = rows
-            .iter()
-            .map(|r| {
-                let vars: Option<String> = r.try_get("vars")?;
-                Ok((decode_job(r)?, decode_variable_array(vars.as_deref())?))
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        out.sort_by(|(a, _), (b, _)| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
-        Ok(out)
+        decode_claimed(&rows)
     }
 
     /// Claims for several workers at once (PostgreSQL), one statement for all: every slot
@@ -164,7 +194,7 @@ impl Store {
         job_type: &str,
         now: i64,
         slots: &[(&str, i64)],
-    ) -> Result<Vec<(JobRecord, Vec<VariableRecord>)>, Error> {
+    ) -> Result<Vec<ClaimedJob>, Error> {
         if self.backend == Backend::Sqlite || slots.len() <= 1 {
             let mut out = Vec::new();
             for (owner, lease_until) in slots {
@@ -196,10 +226,9 @@ impl Store {
                            attempts = jobs.attempts + 1, updated_at = $3 \
                          FROM picked JOIN slots ON slots.slot = picked.slot WHERE jobs.id = picked.id \
                          RETURNING {returning}) \
-             SELECT claimed.*, (SELECT json_agg(json_build_array(v.scope, v.name, v.value))::text \
-                                FROM variables v WHERE v.instance_id = claimed.instance_id) AS vars \
-             FROM claimed",
-            n = slots.len()
+             SELECT claimed.*, s.* FROM claimed {lateral}",
+            n = slots.len(),
+            lateral = instance_lateral("claimed", "")
         );
         let mut q = sqlx::query(AssertSqlSafe(sql))
             .bind(kind)
@@ -208,17 +237,8 @@ impl Store {
         for (owner, until) in slots {
             q = q.bind(*owner).bind(*until);
         }
-        let mut out = q
-            .fetch_all(&self.claims)
-            .await?
-            .iter()
-            .map(|r| {
-                let vars: Option<String> = r.try_get("vars")?;
-                Ok((decode_job(r)?, decode_variable_array(vars.as_deref())?))
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        out.sort_by(|(a, _), (b, _)| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
-        Ok(out)
+        let rows = q.fetch_all(&self.claims).await?;
+        decode_claimed(&rows)
     }
 
     async fn claim_rows(&self, c: &Claim<'_>, with_variables: bool) -> Result<Vec<AnyRow>, Error> {
@@ -248,10 +268,8 @@ impl Store {
             return update;
         }
         format!(
-            "WITH claimed AS ({update}) \
-             SELECT claimed.*, (SELECT json_agg(json_build_array(v.scope, v.name, v.value))::text \
-                                FROM variables v WHERE v.instance_id = claimed.instance_id) AS vars \
-             FROM claimed"
+            "WITH claimed AS ({update}) SELECT claimed.*, s.* FROM claimed {}",
+            instance_lateral("claimed", "")
         )
     }
 

@@ -28,7 +28,7 @@ pub use casework::{
 };
 pub use error::Error;
 pub use integration_log::SsbtekRequestRecord;
-pub use jobs::Claim;
+pub use jobs::{Claim, ClaimedJob};
 pub use oidc::OidcLoginRecord;
 pub use queries::{InstanceFilter, InstanceSummary, JobSummary, Page, Stats};
 pub use records::*;
@@ -157,12 +157,22 @@ impl Store {
 
     /// Applies pending schema migrations for this backend.
     pub async fn migrate(&self) -> Result<(), Error> {
-        // One DDL serves both backends (TEXT, BIGINT, partial indexes); a backend-specific
-        // directory is only worth having once they need different SQL.
+        // One DDL serves both backends (TEXT, BIGINT, partial indexes); what only PostgreSQL
+        // understands (storage parameters, named constraints) follows in a directory of its
+        // own, tracked in a table of its own.
         sqlx::migrate!("./migrations")
             .run(&self.writer)
             .await
-            .map_err(Error::Migrate)
+            .map_err(Error::Migrate)?;
+        if self.backend == Backend::Postgres {
+            let mut postgres_only = sqlx::migrate!("./migrations-postgres");
+            postgres_only.dangerous_set_table_name("_flode_postgres_migrations");
+            postgres_only
+                .run(&self.writer)
+                .await
+                .map_err(Error::Migrate)?;
+        }
+        Ok(())
     }
 
     /// The backend in use.

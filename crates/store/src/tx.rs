@@ -493,17 +493,26 @@ pub(crate) fn jobs_loading_sql(jobs: usize, complete: bool) -> String {
             "",
         )
     };
-    // Each job's instance is read in a LATERAL sub-select; `seen_revision` works as in
-    // `Tx::load_instances`. Two jobs of one instance lock it twice, which is harmless.
+    // Two jobs of one instance lock it twice, which is harmless.
     format!(
-        "WITH done AS ({done}) \
-         SELECT done.*, s.* FROM done LEFT JOIN LATERAL ( \
+        "WITH done AS ({done}) SELECT done.*, s.* FROM done {}",
+        instance_lateral("done", lock)
+    )
+}
+
+/// Joins each row of `jobs` (a relation with an `instance_id` column) to its instance's
+/// snapshot, read in a LATERAL sub-select: the columns [`loaded_instance`] and
+/// [`decode_snapshot`] decode. `seen_revision` works as in `Tx::load_instances`.
+/// PostgreSQL only.
+pub(crate) fn instance_lateral(jobs: &str, lock: &str) -> String {
+    format!(
+        "LEFT JOIN LATERAL ( \
            SELECT json_build_array({INSTANCE_COLUMNS_I})::text AS instance_row, \
              (SELECT r.revision FROM instances r WHERE r.id = i.id) AS seen_revision, \
              (SELECT json_agg(json_build_array(t.key, t.parent, t.node_id, t.state, t.data))::text FROM tokens t WHERE t.instance_id = i.id) AS tokens, \
              (SELECT json_agg(json_build_array(v.scope, v.name, v.value))::text FROM variables v WHERE v.instance_id = i.id) AS vars, \
              (SELECT json_agg(json_build_array(b.id, b.token, b.node_id, b.kind, b.name, b.correlation_key, b.created_at))::text FROM subscriptions b WHERE b.instance_id = i.id) AS subs \
-           FROM instances i WHERE i.id = done.instance_id {lock}) AS s ON true"
+           FROM instances i WHERE i.id = {jobs}.instance_id {lock}) AS s ON true"
     )
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Weak;
 
-use flode_store::{JobRecord, VariableRecord, job_kind};
+use flode_store::{ClaimedJob, job_kind};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{ActivatedJob, Engine, Inner};
@@ -87,8 +87,7 @@ impl Engine {
             .claim_jobs_for_slots(job_kind::TASK, job_type, now, &slots)
             .await?;
         // Hand each worker the jobs leased to it, oldest first, at most what it asked for.
-        let mut left: Vec<Option<(JobRecord, Vec<VariableRecord>)>> =
-            claimed.into_iter().map(Some).collect();
+        let mut left: Vec<Option<ClaimedJob>> = claimed.into_iter().map(Some).collect();
         let mut answers = Vec::with_capacity(requests.len());
         for r in requests {
             let mut mine = Vec::new();
@@ -98,16 +97,10 @@ impl Engine {
                 }
                 if entry
                     .as_ref()
-                    .is_some_and(|(j, _)| j.lease_owner.as_deref() == Some(r.worker.as_str()))
-                    && let Some((job, vars)) = entry.take()
+                    .is_some_and(|c| c.job.lease_owner.as_deref() == Some(r.worker.as_str()))
+                    && let Some(claimed) = entry.take()
                 {
-                    let variables = match (&job.instance_id, job.token) {
-                        (Some(instance), Some(token)) => {
-                            self.visible(instance, token, vars).await?
-                        }
-                        _ => Default::default(),
-                    };
-                    mine.push(ActivatedJob { job, variables });
+                    mine.push(self.hand_out(claimed).await?);
                 }
             }
             answers.push(mine);

@@ -1,7 +1,8 @@
 //! Group commit of job completions: completions that arrive while a batch is being written
 //! wait, and are then written together. On PostgreSQL a batch is first tried without a
-//! transaction: one statement reads the jobs and instances, the runs happen in memory, and
-//! one autocommit statement writes everything, checking that nothing changed meanwhile
+//! transaction: one statement reads the jobs and instances (unless their claims already
+//! read them: `ClaimedInstances`), the runs happen in memory, and one autocommit statement
+//! writes everything, checking that nothing changed meanwhile
 //! (`flode_store::Store::complete_jobs_applying`). Runs with effects on other instances,
 //! and batches that conflict, go through a transaction instead: one statement completes the
 //! jobs and loads and locks their instances, one writes, then COMMIT. With one completion
@@ -10,7 +11,7 @@
 //! and each caller gets its own answer.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Weak;
+use std::sync::{Mutex, PoisonError, Weak};
 
 use flode_store::{
     Backend, InstanceRecord, InstanceSnapshot, InstanceState, InstanceWrite, JobRecord,
@@ -24,6 +25,51 @@ use crate::runtime::{Outcome, Run};
 
 /// Most completions written in one transaction.
 const MAX_BATCH: usize = 64;
+
+/// Most instance snapshots kept from claims; past it they are dropped together (a
+/// completion that misses reads its instance instead).
+const MAX_CLAIMED: usize = 1_024;
+
+/// Instances as the claims of their jobs read them, by job id (PostgreSQL). A completion
+/// of such a job starts from that snapshot instead of reading it again; the write's
+/// revision check still catches an instance that changed since, and a conflict takes the
+/// transactional path, which reads afresh.
+#[derive(Default)]
+pub(super) struct ClaimedInstances(Mutex<HashMap<String, (JobRecord, InstanceSnapshot)>>);
+
+impl ClaimedInstances {
+    pub(super) fn keep(&self, job: &JobRecord, snapshot: InstanceSnapshot) {
+        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= MAX_CLAIMED {
+            kept.clear();
+        }
+        kept.insert(job.id.clone(), (job.clone(), snapshot));
+    }
+
+    /// A batch's jobs and instances (by instance id) if every job was claimed here by the
+    /// completing worker and no two share an instance; the batch's snapshots are dropped
+    /// either way.
+    fn take(&self, batch: &[PendingCompletion]) -> Option<(Vec<JobRecord>, Vec<InstanceSnapshot>)> {
+        let taken: Vec<(JobRecord, InstanceSnapshot)> = {
+            let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            batch
+                .iter()
+                .filter_map(|p| kept.remove(&p.job_id))
+                .collect()
+        };
+        let mut instances = HashSet::new();
+        let usable = taken.len() == batch.len()
+            && batch.iter().zip(&taken).all(|(p, (job, snapshot))| {
+                p.worker.is_none() || p.worker == job.lease_owner
+            } && instances.insert(snapshot.instance.id.clone()));
+        if !usable {
+            return None;
+        }
+        let (jobs, mut snapshots): (Vec<_>, Vec<_>) = taken.into_iter().unzip();
+        snapshots.sort_by(|a, b| a.instance.id.cmp(&b.instance.id));
+        Some((jobs, snapshots))
+    }
+}
 
 /// A job completion waiting for the writer.
 pub(super) struct PendingCompletion {
@@ -77,7 +123,10 @@ impl Engine {
     async fn complete_unlocked(&self, batch: &[PendingCompletion]) -> Result<(), Error> {
         let now = self.now();
         let items = items(batch);
-        let (jobs, snapshots) = self.store().read_jobs_loading(&items).await?;
+        let (jobs, snapshots) = match self.inner.claimed.take(batch) {
+            Some(claimed) => claimed,
+            None => self.store().read_jobs_loading(&items).await?,
+        };
         let outcomes = self.run_batch(batch, &jobs, snapshots, now).await?;
         if outcomes.iter().any(|o| !o.effects.is_empty()) {
             return Err(Error::Conflict("effects need a transaction".into()));

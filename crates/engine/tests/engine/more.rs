@@ -576,3 +576,83 @@ async fn a_completion_written_without_a_transaction_fails_whole_when_its_instanc
         );
     }
 }
+
+#[tokio::test]
+async fn a_job_completes_from_its_claim_even_when_its_instance_moved_on_since() {
+    // On PostgreSQL a completion starts from the instance as the claim read it. Here the
+    // instance changes between claim and completion (the other branch completes, a job is
+    // canceled with its instance): the late completion must see the change, not the claim's
+    // picture of the instance.
+    let body = r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="fork"/>
+    <bpmn:parallelGateway id="fork"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="fork" targetRef="a"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="fork" targetRef="b"/>
+    <bpmn:serviceTask id="a"><bpmn:extensionElements><zeebe:taskDefinition type="a"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:serviceTask id="b"><bpmn:extensionElements><zeebe:taskDefinition type="b"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="join"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="join"/>
+    <bpmn:parallelGateway id="join"/>
+    <bpmn:sequenceFlow id="f6" sourceRef="join" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"#;
+    for db in databases() {
+        let (engine, _) = engine(&db).await;
+        engine
+            .deploy("join.bpmn", &model("join", body))
+            .await
+            .expect("deploy");
+        let first = engine
+            .start("join", vars(json!({})), None)
+            .await
+            .expect("start");
+        let second = engine
+            .start("join", vars(json!({})), None)
+            .await
+            .expect("start");
+        let a = engine.activate_jobs("a", "w", 2, 60_000).await.expect("a");
+        let b = engine.activate_jobs("b", "w", 2, 60_000).await.expect("b");
+        let of = |jobs: &[flode_engine::ActivatedJob], instance: &str| {
+            jobs.iter()
+                .find(|j| j.job.instance_id.as_deref() == Some(instance))
+                .map(|j| j.job.id.clone())
+                .expect("job of instance")
+        };
+
+        // First instance: b completes after a was claimed, then a, from an older picture.
+        engine
+            .complete_job(&of(&b, &first.id), Some("w"), vars(json!({"from_b": 1})))
+            .await
+            .expect("b");
+        engine
+            .complete_job(&of(&a, &first.id), Some("w"), vars(json!({"from_a": 1})))
+            .await
+            .expect("a after b");
+        let done = engine.store().instance(&first.id).await.expect("first");
+        assert_eq!(done.state, InstanceState::Completed, "{}", db.name);
+        let v = engine.store().variables(&first.id).await.expect("vars");
+        assert!(
+            ["from_a", "from_b"]
+                .iter()
+                .all(|n| v.iter().any(|v| v.name == *n)),
+            "{}: {v:?}",
+            db.name
+        );
+
+        // Second instance: canceled after its jobs were claimed; a completion is refused.
+        engine.cancel_instance(&second.id).await.expect("cancel");
+        let late = engine
+            .complete_job(&of(&a, &second.id), Some("w"), vars(json!({})))
+            .await;
+        assert!(
+            matches!(
+                late,
+                Err(flode_engine::Error::Conflict(_) | flode_engine::Error::NotFound { .. })
+            ),
+            "{}: {late:?}",
+            db.name
+        );
+        let canceled = engine.store().instance(&second.id).await.expect("second");
+        assert_eq!(canceled.state, InstanceState::Canceled, "{}", db.name);
+    }
+}
