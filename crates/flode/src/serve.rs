@@ -135,6 +135,11 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
             tracing::warn!(error = %e, "process metrics unavailable; /metrics shows store gauges only")
         }
     }
+    let sweeper = tokio::spawn(delete_ended_sessions(
+        state.auth.clone(),
+        state.citizens.clone(),
+        engine.clone(),
+    ));
     let app = flode_web::router(state);
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
@@ -153,6 +158,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     tracing::info!("shutting down: stopping background work");
+    sweeper.abort();
     background.shutdown().await;
     workers.shutdown().await;
     if let Some(w) = wakeups {
@@ -166,6 +172,34 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     store.close().await;
     Ok(())
+}
+
+/// How often ended sessions are deleted.
+const SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Deletes ended staff and citizen sessions now and then: they are of no use, and a
+/// citizen's holds a personnummer. Every node may do it; a delete is idempotent.
+async fn delete_ended_sessions(
+    auth: flode_security::Auth,
+    citizens: flode_security::CitizenAuth,
+    engine: Engine,
+) {
+    let mut every = tokio::time::interval(SESSION_SWEEP);
+    loop {
+        every.tick().await;
+        let now = engine.now();
+        match (
+            auth.delete_ended_sessions(now).await,
+            citizens.delete_ended_sessions(now).await,
+        ) {
+            (Ok(staff), Ok(citizen)) => {
+                tracing::debug!(staff, citizen, "ended sessions deleted")
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "deleting ended sessions failed; trying again later")
+            }
+        }
+    }
 }
 
 async fn shutdown_signal() {

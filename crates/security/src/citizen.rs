@@ -202,6 +202,12 @@ impl CitizenAuth {
         }))
     }
 
+    /// Deletes the sessions that have ended by `now` (signed out, idle or too old);
+    /// returns how many.
+    pub async fn delete_ended_sessions(&self, now: i64) -> Result<u64, Error> {
+        Ok(self.store.delete_old_citizen_sessions(now).await?)
+    }
+
     /// Ends the session (sign-out); an unknown id is no error.
     pub async fn sign_out(&self, id: &str, now: i64) -> Result<(), Error> {
         self.store

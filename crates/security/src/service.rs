@@ -377,6 +377,13 @@ impl Auth {
         })
     }
 
+    /// Deletes the staff sessions that have ended by `now` (signed out, idle or past
+    /// their absolute end); returns how many.
+    pub async fn delete_ended_sessions(&self, now: i64) -> Result<u64, Error> {
+        let before = now - self.options.sessions.idle_ms;
+        Ok(self.store.delete_old_staff_sessions(before).await?)
+    }
+
     /// The person behind a session id, if the session is live; records activity now and
     /// then for the idle timeout.
     pub async fn session(&self, id: &str, now: i64) -> Result<Option<Principal>, Error> {

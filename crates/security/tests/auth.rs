@@ -324,3 +324,106 @@ async fn a_citizen_session_ends_when_idle_and_at_the_latest_after_four_hours() {
         );
     }
 }
+
+#[tokio::test]
+async fn ended_sessions_are_deleted_and_live_ones_kept() {
+    use flode_security::citizen::CITIZEN_SESSION_MS;
+    use flode_security::{CitizenAuth, TestPerson};
+    for db in flode_test_db::databases("flode_auth") {
+        let auth = auth(&db).await;
+        auth.add_user(anna(), "cli", T0).await.expect("add user");
+        let idle = SessionPolicy::default().idle_ms;
+        let citizens = CitizenAuth::new(auth.store().clone());
+        let person = TestPerson {
+            personnummer: "199204722020".into(),
+            name: "Alva Andersson".into(),
+            description: String::new(),
+        };
+
+        // Staff: one signed out, one left idle, one in use.
+        let login = |t| auth.login("anna", "rätt lösenord 1", None, t);
+        let out = login(T0).await.expect("sign in").id.expose().to_owned();
+        auth.logout(&out, None, T0 + MIN).await.expect("sign out");
+        let idle_one = login(T0).await.expect("sign in").id.expose().to_owned();
+        let busy = login(T0).await.expect("sign in").id.expose().to_owned();
+        // Citizens: one signed out, one left idle, one in use.
+        let c_out = citizens.sign_in_test(&person, T0).await.expect("c");
+        citizens
+            .sign_out(c_out.expose(), T0 + MIN)
+            .await
+            .expect("out");
+        let c_idle = citizens.sign_in_test(&person, T0).await.expect("c");
+        let c_busy = citizens.sign_in_test(&person, T0).await.expect("c");
+
+        let later = T0 + idle.max(CITIZEN_SESSION_MS) + 2 * MIN;
+        // The busy ones are used now and then.
+        assert!(
+            auth.session(&busy, T0 + 15 * MIN)
+                .await
+                .expect("s")
+                .is_some()
+        );
+        assert!(
+            citizens
+                .session(c_busy.expose(), T0 + 15 * MIN)
+                .await
+                .expect("s")
+                .is_some()
+        );
+        assert!(auth.session(&busy, later - MIN).await.expect("s").is_some());
+        assert!(
+            citizens
+                .session(c_busy.expose(), later - MIN)
+                .await
+                .expect("s")
+                .is_some()
+        );
+        assert_eq!(
+            auth.delete_ended_sessions(later).await.expect("staff"),
+            2,
+            "{}: the signed-out and the idle staff session",
+            db.name
+        );
+        assert_eq!(
+            citizens
+                .delete_ended_sessions(later)
+                .await
+                .expect("citizens"),
+            2,
+            "{}: the signed-out and the idle citizen session",
+            db.name
+        );
+        // The live ones still work; the others are gone from the store.
+        assert!(auth.session(&busy, later).await.expect("s").is_some());
+        assert!(
+            citizens
+                .session(c_busy.expose(), later)
+                .await
+                .expect("s")
+                .is_some()
+        );
+        for gone in [&out, &idle_one] {
+            let hash = flode_security::secret::hash(gone);
+            assert!(
+                auth.store()
+                    .staff_session(&hash)
+                    .await
+                    .expect("read")
+                    .is_none()
+            );
+        }
+        assert!(
+            citizens
+                .session(c_idle.expose(), later)
+                .await
+                .expect("s")
+                .is_none()
+        );
+        assert_eq!(
+            citizens.delete_ended_sessions(later).await.expect("again"),
+            0,
+            "{}",
+            db.name
+        );
+    }
+}

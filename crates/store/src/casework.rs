@@ -372,6 +372,18 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes citizen sessions that ended or expired before `before`; returns how many.
+    /// An ended session is of no use, and its row holds a personnummer.
+    pub async fn delete_old_citizen_sessions(&self, before: i64) -> Result<u64, Error> {
+        Ok(
+            sqlx::query("DELETE FROM citizen_sessions WHERE expires_at < $1 OR ended_at < $1")
+                .bind(before)
+                .execute(&self.writer)
+                .await?
+                .rows_affected(),
+        )
+    }
+
     // ---- applications -------------------------------------------------------------------
 
     /// Creates a draft.
