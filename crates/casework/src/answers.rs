@@ -164,19 +164,38 @@ pub struct Answers {
     pub answered_pages: std::collections::BTreeSet<String>,
 }
 
-/// A problem with one field, in Swedish.
+/// A problem with one field: the Swedish text, and the same as a message code with its
+/// arguments, for pages in another language (the web crate's `locales/*/problems.ftl` has
+/// every code, its Swedish text exactly as [`FieldProblem::message`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldProblem {
     /// The field's name (and the id of its input).
     pub field: String,
-    /// What is wrong and how to fix it.
+    /// What is wrong and how to fix it, in Swedish (staff pages, the JSON API, logs).
     pub message: String,
+    /// The message's Fluent id, `problem-…`: one per text, whatever its arguments.
+    #[serde(skip)]
+    pub code: &'static str,
+    /// The message's arguments, Fluent name → value (numbers in decimal).
+    #[serde(skip)]
+    pub args: Vec<(&'static str, String)>,
 }
 
-fn problem(field: impl Into<String>, message: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        field: field.into(),
-        message: message.into(),
+impl FieldProblem {
+    /// A problem with `field`: `message` in Swedish, `code` its message id.
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        FieldProblem {
+            field: field.into(),
+            message: message.into(),
+            code,
+            args: Vec::new(),
+        }
+    }
+
+    /// With one more argument of the message.
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
     }
 }
 
@@ -187,24 +206,33 @@ fn text<'a>(form: &'a Form, name: &str) -> &'a str {
     form.get(name).map_or("", |v| v.trim())
 }
 
+/// `ja` or `nej`; else `missing` (code, Swedish text) for the field.
 fn yes_no(
     form: &Form,
     name: &str,
-    missing: &str,
+    missing: (&'static str, &str),
     problems: &mut Vec<FieldProblem>,
 ) -> Option<bool> {
     match text(form, name) {
         "ja" => Some(true),
         "nej" => Some(false),
         _ => {
-            problems.push(problem(name, missing));
+            problems.push(FieldProblem::new(name, missing.0, missing.1));
             None
         }
     }
 }
 
 /// An amount in whole kronor; empty is 0. Spaces are allowed as thousands separators.
-fn amount(form: &Form, name: &str, label: &str, problems: &mut Vec<FieldProblem>) -> i64 {
+/// `kind` is the cost's or income's code, `label` its Swedish label: both are arguments of
+/// the problems (the other languages translate the label by the code).
+fn amount(
+    form: &Form,
+    name: &str,
+    kind: &str,
+    label: &str,
+    problems: &mut Vec<FieldProblem>,
+) -> i64 {
     let raw: String = text(form, name)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -213,25 +241,33 @@ fn amount(form: &Form, name: &str, label: &str, problems: &mut Vec<FieldProblem>
     if raw.is_empty() {
         return 0;
     }
+    let problem = |code, message: String| {
+        FieldProblem::new(name, code, message)
+            .arg("label", label)
+            .arg("kind", kind)
+    };
     match raw.parse::<i64>() {
         Ok(v) if v < 0 => {
             problems.push(problem(
-                name,
+                "problem-amount-negative",
                 format!("{label} kan inte vara ett negativt belopp"),
             ));
             0
         }
         Ok(v) if v > MAX_AMOUNT => {
-            problems.push(problem(
-                name,
-                format!("{label} måste vara högst {MAX_AMOUNT} kronor per månad"),
-            ));
+            problems.push(
+                problem(
+                    "problem-amount-too-large",
+                    format!("{label} måste vara högst {MAX_AMOUNT} kronor per månad"),
+                )
+                .arg("max", MAX_AMOUNT),
+            );
             0
         }
         Ok(v) => v,
         Err(_) => {
             problems.push(problem(
-                name,
+                "problem-amount-whole-kronor",
                 format!("{label} ska anges i hela kronor, till exempel 4500"),
             ));
             0
@@ -239,6 +275,8 @@ fn amount(form: &Form, name: &str, label: &str, problems: &mut Vec<FieldProblem>
     }
 }
 
+/// A whole number in `range`. `label` (Swedish, lower case) and the field's name are
+/// arguments of the problems (the other languages translate the label by the field).
 fn whole_number(
     form: &Form,
     name: &str,
@@ -248,21 +286,32 @@ fn whole_number(
 ) -> Option<u32> {
     let raw = text(form, name);
     if raw.is_empty() {
-        problems.push(problem(name, format!("Ange {label}")));
+        problems.push(
+            FieldProblem::new(name, "problem-missing-number", format!("Ange {label}"))
+                .arg("field", name)
+                .arg("label", label),
+        );
         return None;
     }
     match raw.parse::<u32>() {
         Ok(v) if range.contains(&v) => Some(v),
         _ => {
-            problems.push(problem(
-                name,
-                format!(
-                    "{} måste vara ett heltal mellan {} och {}",
-                    capitalise(label),
-                    range.start(),
-                    range.end()
-                ),
-            ));
+            let label = capitalise(label);
+            problems.push(
+                FieldProblem::new(
+                    name,
+                    "problem-integer",
+                    format!(
+                        "{label} måste vara ett heltal mellan {} och {}",
+                        range.start(),
+                        range.end()
+                    ),
+                )
+                .arg("field", name)
+                .arg("label", label)
+                .arg("min", range.start())
+                .arg("max", range.end()),
+            );
             None
         }
     }
@@ -327,14 +376,21 @@ impl Answers {
                 if months.iter().any(|m| m == month) {
                     next.month = Some(month.to_owned());
                 } else {
-                    problems.push(problem("manad", "Välj vilken månad du söker för"));
+                    problems.push(FieldProblem::new(
+                        "manad",
+                        "problem-missing-month",
+                        "Välj vilken månad du söker för",
+                    ));
                 }
             }
             Page::Household => {
                 next.partner = yes_no(
                     form,
                     "sambo",
-                    "Välj ja om du bor med en make, maka eller sambo",
+                    (
+                        "problem-missing-household-partner",
+                        "Välj ja om du bor med en make, maka eller sambo",
+                    ),
                     &mut problems,
                 );
                 next.partner_age = match next.partner {
@@ -354,17 +410,26 @@ impl Answers {
             Page::Children => match ChildrenAction::from_form(form) {
                 ChildrenAction::Add => {
                     if next.children.len() >= MAX_CHILDREN {
-                        problems.push(problem(
-                            "barn-alder",
-                            format!("En ansökan kan ha högst {MAX_CHILDREN} barn; kontakta socialtjänsten"),
-                        ));
+                        problems.push(
+                            FieldProblem::new(
+                                "barn-alder",
+                                "problem-too-many-children",
+                                format!(
+                                    "En ansökan kan ha högst {MAX_CHILDREN} barn; kontakta socialtjänsten"
+                                ),
+                            )
+                            .arg("max", MAX_CHILDREN),
+                        );
                     }
                     let age =
                         whole_number(form, "barn-alder", 0..=20, "barnets ålder", &mut problems);
                     let lunch = yes_no(
                         form,
                         "barn-lunch",
-                        "Välj om barnet äter lunch i förskola eller skola på vardagar",
+                        (
+                            "problem-missing-child-lunch",
+                            "Välj om barnet äter lunch i förskola eller skola på vardagar",
+                        ),
                         &mut problems,
                     );
                     let days = match text(form, "barn-dagar") {
@@ -396,8 +461,9 @@ impl Answers {
                         .iter()
                         .any(|f| !text(form, f).is_empty())
                     {
-                        problems.push(problem(
+                        problems.push(FieldProblem::new(
                             "barn-alder",
+                            "problem-child-not-added",
                             "Du har fyllt i uppgifter om ett barn. Tryck på ”Lägg till barnet”, eller töm fälten för att gå vidare",
                         ));
                     }
@@ -406,7 +472,13 @@ impl Answers {
             Page::Costs => {
                 next.costs.clear();
                 for kind in COSTS {
-                    let v = amount(form, &cost_field(kind), kind.label(), &mut problems);
+                    let v = amount(
+                        form,
+                        &cost_field(kind),
+                        kind.code(),
+                        kind.label(),
+                        &mut problems,
+                    );
                     if v > 0 {
                         next.costs.insert(kind.code().to_owned(), v);
                     }
@@ -420,6 +492,7 @@ impl Answers {
                         let v = amount(
                             form,
                             &income_field(member, kind),
+                            kind.code(),
                             kind.label(),
                             &mut problems,
                         );
@@ -434,19 +507,30 @@ impl Answers {
                 next.changes = yes_no(
                     form,
                     "forandringar",
-                    "Välj ja om något har ändrats sedan din förra ansökan",
+                    (
+                        "problem-missing-changes",
+                        "Välj ja om något har ändrats sedan din förra ansökan",
+                    ),
                     &mut problems,
                 );
                 let what = text(form, "forandringar-text");
                 next.changes_text = None;
                 if next.changes == Some(true) {
                     if what.is_empty() {
-                        problems.push(problem("forandringar-text", "Beskriv vad som har ändrats"));
-                    } else if what.chars().count() > MAX_TEXT {
-                        problems.push(problem(
+                        problems.push(FieldProblem::new(
                             "forandringar-text",
-                            format!("Beskrivningen får vara högst {MAX_TEXT} tecken"),
+                            "problem-missing-changes-text",
+                            "Beskriv vad som har ändrats",
                         ));
+                    } else if what.chars().count() > MAX_TEXT {
+                        problems.push(
+                            FieldProblem::new(
+                                "forandringar-text",
+                                "problem-changes-text-too-long",
+                                format!("Beskrivningen får vara högst {MAX_TEXT} tecken"),
+                            )
+                            .arg("max", MAX_TEXT),
+                        );
                     } else {
                         next.changes_text = Some(what.to_owned());
                     }
@@ -456,8 +540,9 @@ impl Answers {
                 if text(form, "samtycke") == "ja" {
                     next.consent = Some(true);
                 } else {
-                    problems.push(problem(
+                    problems.push(FieldProblem::new(
                         "samtycke",
+                        "problem-missing-consent",
                         "Du behöver samtycka för att söka här. Vill du inte det kan du söka på blankett hos socialtjänsten",
                     ));
                 }
@@ -482,6 +567,23 @@ impl Answers {
         } else {
             vec![APPLICANT]
         }
+    }
+
+    /// A problem for every page not answered yet: submitting needs them all.
+    pub fn unanswered(&self) -> Vec<FieldProblem> {
+        Page::ALL
+            .into_iter()
+            .filter(|p| !self.answered(*p))
+            .map(|p| {
+                FieldProblem::new(
+                    p.slug(),
+                    "problem-unanswered-page",
+                    format!("Svara på frågorna under ”{}”", p.title()),
+                )
+                .arg("page", p.slug())
+                .arg("title", p.title())
+            })
+            .collect()
     }
 
     /// Whether a page has been answered.
@@ -647,15 +749,31 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// `2026-12` → (`december`, `2026`).
+fn month_parts(month: &str) -> Option<(&'static str, &str)> {
+    let (y, m) = month.split_once('-')?;
+    let m: usize = m.parse().ok()?;
+    Some((MONTHS.get(m.checked_sub(1)?)?, y))
+}
+
 /// `2026-12` → `december 2026`.
 pub fn month_name(month: &str) -> String {
-    month
-        .split_once('-')
-        .and_then(|(y, m)| {
-            let m: usize = m.parse().ok()?;
-            Some(format!("{} {y}", MONTHS.get(m.checked_sub(1)?)?))
-        })
+    month_parts(month)
+        .map(|(name, y)| format!("{name} {y}"))
         .unwrap_or_else(|| month.to_owned())
+}
+
+impl FieldProblem {
+    /// With the arguments of a month (`YYYY-MM`) the message names: `month` as in the
+    /// Swedish text ([`month_name`]), and for other languages `month-name` (`december`, a
+    /// key they translate) and `year`.
+    pub(crate) fn month_args(self, month: &str) -> Self {
+        let this = self.arg("month", month_name(month));
+        match month_parts(month) {
+            Some((name, year)) => this.arg("month-name", name).arg("year", year),
+            None => this,
+        }
+    }
 }
 
 #[cfg(test)]

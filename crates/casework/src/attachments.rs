@@ -48,11 +48,36 @@ fn clean_name(name: &str) -> String {
     }
 }
 
-fn problem(message: impl Into<String>) -> Error {
-    Error::Invalid(vec![FieldProblem {
-        field: ATTACHMENT_FIELD.into(),
-        message: message.into(),
-    }])
+fn problem(code: &'static str, message: impl Into<String>) -> FieldProblem {
+    FieldProblem::new(ATTACHMENT_FIELD, code, message)
+}
+
+/// The media type of a file to attach, or why it is refused (empty, too large, not a PDF,
+/// JPEG or PNG): a problem with the field [`ATTACHMENT_FIELD`].
+pub fn check_attachment(content: &[u8]) -> Result<&'static str, Error> {
+    let refused = |p: FieldProblem| Error::Invalid(vec![p]);
+    if content.is_empty() {
+        return Err(refused(problem(
+            "problem-missing-file",
+            "Välj en fil att ladda upp",
+        )));
+    }
+    if content.len() > MAX_ATTACHMENT_BYTES {
+        let mb = MAX_ATTACHMENT_BYTES / (1024 * 1024);
+        return Err(refused(
+            problem(
+                "problem-file-too-large",
+                format!("Filen är för stor: den får vara högst {mb} MB"),
+            )
+            .arg("max", mb),
+        ));
+    }
+    sniff(content).ok_or_else(|| {
+        refused(problem(
+            "problem-file-type",
+            "Filen måste vara en PDF, JPG eller PNG",
+        ))
+    })
 }
 
 impl Casework {
@@ -68,17 +93,7 @@ impl Casework {
         if application.state != "draft" {
             return Err(Error::AlreadySubmitted);
         }
-        if content.is_empty() {
-            return Err(problem("Välj en fil att ladda upp"));
-        }
-        if content.len() > MAX_ATTACHMENT_BYTES {
-            return Err(problem(format!(
-                "Filen är för stor: den får vara högst {} MB",
-                MAX_ATTACHMENT_BYTES / (1024 * 1024)
-            )));
-        }
-        let media_type =
-            sniff(content).ok_or_else(|| problem("Filen måste vara en PDF, JPG eller PNG"))?;
+        let media_type = check_attachment(content)?;
         let record = AttachmentRecord {
             id: new_id(),
             application_id: application.id.clone(),
@@ -100,9 +115,15 @@ impl Casework {
         {
             Err(Error::AlreadySubmitted)
         } else {
-            Err(problem(format!(
-                "Du kan bifoga högst {MAX_ATTACHMENTS} filer. Ta bort en fil för att lägga till en ny"
-            )))
+            Err(Error::Invalid(vec![
+                problem(
+                    "problem-too-many-attachments",
+                    format!(
+                        "Du kan bifoga högst {MAX_ATTACHMENTS} filer. Ta bort en fil för att lägga till en ny"
+                    ),
+                )
+                .arg("max", MAX_ATTACHMENTS),
+            ]))
         }
     }
 

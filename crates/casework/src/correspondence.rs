@@ -154,22 +154,28 @@ impl Casework {
     }
 }
 
-/// The trimmed message, or why it cannot be sent.
-fn message_body(body: &str) -> Result<&str, Error> {
+/// The trimmed message, or why it cannot be sent (a problem with the field `meddelande`).
+pub fn message_body(body: &str) -> Result<&str, Error> {
     let body = body.trim();
-    let problem = |message: String| {
-        Error::Invalid(vec![FieldProblem {
-            field: "meddelande".into(),
-            message,
-        }])
-    };
+    let problem = |p: FieldProblem| Error::Invalid(vec![p]);
     if body.is_empty() {
-        return Err(problem("Skriv ett meddelande".into()));
+        return Err(problem(FieldProblem::new(
+            "meddelande",
+            "problem-missing-message",
+            "Skriv ett meddelande",
+        )));
     }
     if body.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(problem(format!(
-            "Meddelandet får vara högst {MAX_MESSAGE_CHARS} tecken; korta det eller dela upp det i flera meddelanden"
-        )));
+        return Err(problem(
+            FieldProblem::new(
+                "meddelande",
+                "problem-message-too-long",
+                format!(
+                    "Meddelandet får vara högst {MAX_MESSAGE_CHARS} tecken; korta det eller dela upp det i flera meddelanden"
+                ),
+            )
+            .arg("max", MAX_MESSAGE_CHARS),
+        ));
     }
     Ok(body)
 }

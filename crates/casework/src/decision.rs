@@ -79,10 +79,11 @@ impl Decision {
         let field = |name: &str| form.get(name).map_or("", |v| v.trim());
         let utfall = Outcome::from_code(field("utfall"));
         if utfall.is_none() {
-            problems.push(FieldProblem {
-                field: "utfall".into(),
-                message: "Välj beslut: bifall, delvis bifall eller avslag".into(),
-            });
+            problems.push(FieldProblem::new(
+                "utfall",
+                "problem-missing-outcome",
+                "Välj beslut: bifall, delvis bifall eller avslag",
+            ));
         }
         let raw: String = field("belopp")
             .chars()
@@ -93,24 +94,30 @@ impl Decision {
             (_, Ok(v)) if v > 0 => v,
             (None, _) => 0,
             _ => {
-                problems.push(FieldProblem {
-                    field: "belopp".into(),
-                    message: "Ange beviljat belopp i hela kronor, större än 0".into(),
-                });
+                problems.push(FieldProblem::new(
+                    "belopp",
+                    "problem-decision-amount",
+                    "Ange beviljat belopp i hela kronor, större än 0",
+                ));
                 0
             }
         };
         let motivering = field("motivering");
         if motivering.is_empty() {
-            problems.push(FieldProblem {
-                field: "motivering".into(),
-                message: "Skriv en motivering: skälen för beslutet (förvaltningslagen 32 §)".into(),
-            });
+            problems.push(FieldProblem::new(
+                "motivering",
+                "problem-missing-reasons",
+                "Skriv en motivering: skälen för beslutet (förvaltningslagen 32 §)",
+            ));
         } else if motivering.chars().count() > MAX_MOTIVERING {
-            problems.push(FieldProblem {
-                field: "motivering".into(),
-                message: format!("Motiveringen får vara högst {MAX_MOTIVERING} tecken"),
-            });
+            problems.push(
+                FieldProblem::new(
+                    "motivering",
+                    "problem-reasons-too-long",
+                    format!("Motiveringen får vara högst {MAX_MOTIVERING} tecken"),
+                )
+                .arg("max", MAX_MOTIVERING),
+            );
         }
         let lagrum: Vec<String> = LAGRUM
             .iter()
@@ -119,10 +126,11 @@ impl Decision {
             .map(|(_, l)| (*l).to_owned())
             .collect();
         if lagrum.is_empty() {
-            problems.push(FieldProblem {
-                field: "lagrum-0".into(),
-                message: "Välj minst ett lagrum som beslutet grundar sig på".into(),
-            });
+            problems.push(FieldProblem::new(
+                "lagrum-0",
+                "problem-missing-provision",
+                "Välj minst ett lagrum som beslutet grundar sig på",
+            ));
         }
         match utfall {
             Some(utfall) if problems.is_empty() => Ok(Decision {

@@ -18,8 +18,10 @@ pub use answers::{
     APPLICANT, Answers, CO_APPLICANT, COSTS, Child, ChildrenAction, FieldProblem, Form, INCOMES,
     Page, SummaryRow, child_text, cost_field, income_field, month_name,
 };
-pub use attachments::{ATTACHMENT_FIELD, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, sniff};
-pub use correspondence::MAX_MESSAGE_CHARS;
+pub use attachments::{
+    ATTACHMENT_FIELD, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachment, sniff,
+};
+pub use correspondence::{MAX_MESSAGE_CHARS, message_body};
 pub use decision::{Decision, LAGRUM, Outcome};
 pub use household::{age_in, household};
 pub use letter::{AUTOMATED_DECIDER, Authority, DEFAULT_LAGRUM, decision_letter};

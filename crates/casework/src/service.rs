@@ -221,26 +221,23 @@ impl Casework {
         if application.state == "submitted" {
             return self.case_of(id).await;
         }
-        let missing: Vec<FieldProblem> = Page::ALL
-            .into_iter()
-            .filter(|p| !answers.answered(*p))
-            .map(|p| FieldProblem {
-                field: p.slug().to_owned(),
-                message: format!("Svara på frågorna under ”{}”", p.title()),
-            })
-            .collect();
+        let missing = answers.unanswered();
         if !missing.is_empty() {
             return Err(Error::Invalid(missing));
         }
         let month = answers.month.clone().unwrap_or_default();
         if !self.open_months().contains(&month) {
-            return Err(Error::Invalid(vec![FieldProblem {
-                field: Page::Month.slug().into(),
-                message: format!(
-                    "Det går inte längre att söka för {}; välj en annan månad",
-                    month_name(&month)
-                ),
-            }]));
+            return Err(Error::Invalid(vec![
+                FieldProblem::new(
+                    Page::Month.slug(),
+                    "problem-month-closed",
+                    format!(
+                        "Det går inte längre att söka för {}; välj en annan månad",
+                        month_name(&month)
+                    ),
+                )
+                .month_args(&month),
+            ]));
         }
         let earlier: Vec<String> = store
             .applications_of(&citizen.personnummer)
@@ -250,13 +247,13 @@ impl Casework {
             .map(|a| a.month)
             .collect();
         let consecutive = consecutive_months_before(&month, &earlier);
-        let age =
-            age_in(&citizen.personnummer, &month).ok_or(Error::Invalid(vec![FieldProblem {
-                field: Page::Month.slug().into(),
-                message:
-                    "Din ålder kunde inte räknas ut från ditt personnummer; kontakta socialtjänsten"
-                        .into(),
-            }]))?;
+        let age = age_in(&citizen.personnummer, &month).ok_or(Error::Invalid(vec![
+            FieldProblem::new(
+                Page::Month.slug(),
+                "problem-age-unknown",
+                "Din ålder kunde inte räknas ut från ditt personnummer; kontakta socialtjänsten",
+            ),
+        ]))?;
         let now = self.now();
         let year = time::OffsetDateTime::from_unix_timestamp(now / 1000)
             .map(|t| t.year())
@@ -270,13 +267,14 @@ impl Casework {
                 drop(tx);
                 return match self.case_of(id).await {
                     Ok(case) => Ok(case),
-                    Err(_) => Err(Error::Invalid(vec![FieldProblem {
-                        field: Page::Month.slug().into(),
-                        message: format!(
-                            "Du har redan skickat en ansökan för {}",
-                            month_name(&month)
-                        ),
-                    }])),
+                    Err(_) => Err(Error::Invalid(vec![
+                        FieldProblem::new(
+                            Page::Month.slug(),
+                            "problem-already-submitted",
+                            format!("Du har redan skickat en ansökan för {}", month_name(&month)),
+                        )
+                        .month_args(&month),
+                    ])),
                 };
             }
             Err(e) => return Err(e.into()),
@@ -495,10 +493,11 @@ impl Casework {
     pub async fn add_note(&self, case_id: &str, author: &str, body: &str) -> Result<(), Error> {
         let body = body.trim();
         if body.is_empty() {
-            return Err(Error::Invalid(vec![FieldProblem {
-                field: "anteckning".into(),
-                message: "Skriv en anteckning".into(),
-            }]));
+            return Err(Error::Invalid(vec![FieldProblem::new(
+                "anteckning",
+                "problem-missing-note",
+                "Skriv en anteckning",
+            )]));
         }
         let store = self.engine.store();
         store

@@ -37,6 +37,7 @@ mod auth;
 mod csrf;
 mod eservice;
 mod extract;
+mod i18n;
 mod oidc;
 mod ops;
 mod pages;
@@ -73,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(eservice::router())
         .route("/static/flode.css", get(assets::css))
+        .route("/sprak/{lang}", get(i18n::switch))
         .fallback(fallback)
         .layer(
             // Outermost first: the request id exists before the span, the span before

@@ -9,11 +9,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use flode_casework::{
-    APPLICANT, Answers, COSTS, Citizen, Error, Form, INCOMES, Page, cost_field, income_field,
-    month_name,
+    APPLICANT, Answers, COSTS, Child, Citizen, Error, Form, INCOMES, Page, cost_field, income_field,
 };
+use flode_letters::kronor;
 
 use super::{CitizenLayout, SignedIn, field_errors, render};
+use crate::i18n::{Language, Tr};
 use crate::pages::error::PageError;
 use crate::pages::form::{FieldError, PageForm, error_for};
 use crate::state::AppState;
@@ -35,6 +36,106 @@ fn next_url(id: &str, answers: &Answers) -> String {
         Some(page) => format!("/mina-sidor/ansokan/{id}/{}", page.slug()),
         None => format!("/mina-sidor/ansokan/{id}/kontrollera"),
     }
+}
+
+/// A page's title (also its `<h1>`), in the page's language.
+fn title(tr: Tr, page: Page) -> String {
+    match page {
+        Page::Month => tr.t("application-title-month"),
+        Page::Household => tr.t("application-title-household"),
+        Page::Children => tr.t("application-title-children"),
+        Page::Costs => tr.t("application-title-costs"),
+        Page::Incomes => tr.t("application-title-incomes"),
+        Page::Changes => tr.t("application-title-changes"),
+        Page::Consent => tr.t("application-title-consent"),
+    }
+}
+
+/// `2026-12` → `december 2026` (`December 2026`); anything else as it is.
+fn month_label(tr: Tr, month: &str) -> String {
+    let Some((year, m)) = month.split_once('-') else {
+        return month.to_owned();
+    };
+    let text = |id: &str| tr.with(id, "year", year);
+    match m.parse::<u32>() {
+        Ok(1) => text("application-month-1"),
+        Ok(2) => text("application-month-2"),
+        Ok(3) => text("application-month-3"),
+        Ok(4) => text("application-month-4"),
+        Ok(5) => text("application-month-5"),
+        Ok(6) => text("application-month-6"),
+        Ok(7) => text("application-month-7"),
+        Ok(8) => text("application-month-8"),
+        Ok(9) => text("application-month-9"),
+        Ok(10) => text("application-month-10"),
+        Ok(11) => text("application-month-11"),
+        Ok(12) => text("application-month-12"),
+        _ => month.to_owned(),
+    }
+}
+
+/// A cost's label by its code (the case service's labels are Swedish only).
+fn cost_label(tr: Tr, code: &str) -> Option<String> {
+    Some(match code {
+        "housing" => tr.t("application-cost-housing"),
+        "electricity" => tr.t("application-cost-electricity"),
+        "home_insurance" => tr.t("application-cost-home-insurance"),
+        "work_travel" => tr.t("application-cost-work-travel"),
+        "union_fee" => tr.t("application-cost-union-fee"),
+        "unemployment_fund_fee" => tr.t("application-cost-unemployment-fund-fee"),
+        "healthcare" => tr.t("application-cost-healthcare"),
+        "medicine" => tr.t("application-cost-medicine"),
+        "dental_care" => tr.t("application-cost-dental-care"),
+        "childcare" => tr.t("application-cost-childcare"),
+        "other_living" => tr.t("application-cost-other-living"),
+        _ => return None,
+    })
+}
+
+/// An income's label by its code.
+fn income_label(tr: Tr, code: &str) -> Option<String> {
+    Some(match code {
+        "salary" => tr.t("application-income-salary"),
+        "unemployment_benefit" => tr.t("application-income-unemployment-benefit"),
+        "activity_support" => tr.t("application-income-activity-support"),
+        "establishment_allowance" => tr.t("application-income-establishment-allowance"),
+        "child_benefit" => tr.t("application-income-child-benefit"),
+        "housing_allowance" => tr.t("application-income-housing-allowance"),
+        "maintenance_support" => tr.t("application-income-maintenance-support"),
+        "parental_benefit" => tr.t("application-income-parental-benefit"),
+        "sickness_benefit" => tr.t("application-income-sickness-benefit"),
+        "disability_benefit" => tr.t("application-income-disability-benefit"),
+        "pension" => tr.t("application-income-pension"),
+        "student_aid" => tr.t("application-income-student-aid"),
+        "tax_refund" => tr.t("application-income-tax-refund"),
+        "capital_income" => tr.t("application-income-capital-income"),
+        "deposits" => tr.t("application-income-deposits"),
+        "other_counted" => tr.t("application-income-other-counted"),
+        "tax_free_disability_allowance" => tr.t("application-income-tax-free-disability-allowance"),
+        "student_aid_supplement" => tr.t("application-income-student-aid-supplement"),
+        "small_gift" => tr.t("application-income-small-gift"),
+        _ => return None,
+    })
+}
+
+/// A child as one line: `7 år, äter lunch i förskola/skola, 10 dagar i månaden`.
+fn child_text(tr: Tr, c: &Child) -> String {
+    let mut parts = vec![tr.count("application-child-years", i64::from(c.age))];
+    if c.lunch_outside_home {
+        parts.push(tr.t("application-child-eats-lunch"));
+    }
+    if let Some(d) = c.days_in_household {
+        parts.push(tr.count("application-child-days-a-month", i64::from(d)));
+    }
+    parts.join(", ")
+}
+
+/// `Steg 2 av 7`.
+fn step_text(tr: Tr, step: usize, steps: usize) -> String {
+    tr.with_args(
+        "application-step",
+        &[("step", step.to_string()), ("steps", steps.to_string())],
+    )
 }
 
 /// A radio button or checkbox.
@@ -90,6 +191,10 @@ pub(crate) struct Group {
 /// A child already added, with its remove button.
 pub(crate) struct ChildRow {
     index: usize,
+    /// `Barn 1`.
+    number: String,
+    /// `barn 1`, after the remove button's text for screen readers.
+    which: String,
     text: String,
 }
 
@@ -100,9 +205,9 @@ struct QuestionPage {
     id: String,
     slug: &'static str,
     back: String,
-    step: usize,
-    steps: usize,
-    intro: Option<&'static str>,
+    /// `Steg 2 av 7`.
+    step: String,
+    intro: Option<String>,
     groups: Vec<Group>,
     children: Vec<ChildRow>,
     is_children: bool,
@@ -128,11 +233,14 @@ fn radios(name: &str, legend: &str, options: &[(&str, String)], value: &str) -> 
     f
 }
 
-fn yes_no(name: &str, legend: &str, value: &str) -> Field {
+fn yes_no(tr: Tr, name: &str, legend: &str, value: &str) -> Field {
     radios(
         name,
         legend,
-        &[("ja", "Ja".to_owned()), ("nej", "Nej".to_owned())],
+        &[
+            ("ja", tr.t("application-yes")),
+            ("nej", tr.t("application-no")),
+        ],
         value,
     )
 }
@@ -192,7 +300,7 @@ fn values(page: Page, answers: &Answers) -> Form {
     form
 }
 
-fn groups(page: Page, answers: &Answers, months: &[String], form: &Form) -> Vec<Group> {
+fn groups(tr: Tr, page: Page, answers: &Answers, months: &[String], form: &Form) -> Vec<Group> {
     let v = |name: &str| form.get(name).cloned().unwrap_or_default();
     let one = |fields: Vec<Field>| {
         vec![Group {
@@ -202,45 +310,46 @@ fn groups(page: Page, answers: &Answers, months: &[String], form: &Form) -> Vec<
     };
     match page {
         Page::Month => {
-            let options: Vec<(&str, String)> =
-                months.iter().map(|m| (m.as_str(), month_name(m))).collect();
-            one(vec![radios("manad", "Månad", &options, &v("manad"))])
+            let options: Vec<(&str, String)> = months
+                .iter()
+                .map(|m| (m.as_str(), month_label(tr, m)))
+                .collect();
+            one(vec![radios(
+                "manad",
+                &tr.t("application-month"),
+                &options,
+                &v("manad"),
+            )])
         }
         Page::Household => {
-            let mut age = Field::new(
-                "number",
-                "sambo-alder",
-                "Hur gammal är din make, maka eller sambo?",
-            )
-            .hint("Fyll bara i om du svarade ja. Ange ålder i hela år.");
+            let mut age = Field::new("number", "sambo-alder", tr.t("application-partner-age"))
+                .hint(tr.t("application-partner-age-hint"));
             age.value = v("sambo-alder");
             one(vec![
-                yes_no(
-                    "sambo",
-                    "Bor du med en make, maka eller sambo?",
-                    &v("sambo"),
-                )
-                .hint("Ni söker i så fall tillsammans, och vi räknar med båda era inkomster."),
+                yes_no(tr, "sambo", &tr.t("application-partner"), &v("sambo"))
+                    .hint(tr.t("application-partner-hint")),
                 age,
             ])
         }
         Page::Children => {
-            let mut age = Field::new("number", "barn-alder", "Barnets ålder").hint("I hela år.");
+            let mut age = Field::new("number", "barn-alder", tr.t("application-child-age"))
+                .hint(tr.t("application-child-age-hint"));
             age.value = v("barn-alder");
-            let mut days = Field::new("number", "barn-dagar", "Antal dagar i månaden barnet bor hos dig")
-                .hint("Fyll bara i om barnet bor hos dig en del av månaden, till exempel vid växelvis boende.");
+            let mut days = Field::new("number", "barn-dagar", tr.t("application-child-days"))
+                .hint(tr.t("application-child-days-hint"));
             days.value = v("barn-dagar");
             vec![Group {
                 heading: Some(if answers.children.is_empty() {
-                    "Lägg till ett barn".into()
+                    tr.t("application-add-a-child")
                 } else {
-                    "Lägg till ett barn till".into()
+                    tr.t("application-add-another-child")
                 }),
                 fields: vec![
                     age,
                     yes_no(
+                        tr,
                         "barn-lunch",
-                        "Äter barnet lunch i förskola eller skola på vardagar?",
+                        &tr.t("application-child-lunch"),
                         &v("barn-lunch"),
                     ),
                     days,
@@ -250,7 +359,8 @@ fn groups(page: Page, answers: &Answers, months: &[String], form: &Form) -> Vec<
         Page::Costs => one(COSTS
             .iter()
             .map(|&kind| {
-                let mut f = Field::new("amount", cost_field(kind), kind.label());
+                let label = cost_label(tr, kind.code()).unwrap_or_else(|| kind.label().to_owned());
+                let mut f = Field::new("amount", cost_field(kind), label);
                 f.value = v(&cost_field(kind));
                 f
             })
@@ -260,15 +370,17 @@ fn groups(page: Page, answers: &Answers, months: &[String], form: &Form) -> Vec<
             .into_iter()
             .map(|member| Group {
                 heading: Some(if member == APPLICANT {
-                    "Dina inkomster".into()
+                    tr.t("application-your-incomes")
                 } else {
-                    "Din make, makas eller sambos inkomster".into()
+                    tr.t("application-partner-incomes")
                 }),
                 fields: INCOMES
                     .iter()
                     .map(|&kind| {
                         let name = income_field(member, kind);
-                        let mut f = Field::new("amount", name.clone(), kind.label());
+                        let label = income_label(tr, kind.code())
+                            .unwrap_or_else(|| kind.label().to_owned());
+                        let mut f = Field::new("amount", name.clone(), label);
                         f.value = v(&name);
                         f
                     })
@@ -276,44 +388,37 @@ fn groups(page: Page, answers: &Answers, months: &[String], form: &Form) -> Vec<
             })
             .collect(),
         Page::Changes => {
-            let mut what = Field::new("textarea", "forandringar-text", "Vad har ändrats?")
-                .hint("Fyll bara i om du svarade ja. Till exempel ny adress, nytt jobb eller att någon flyttat in eller ut.");
+            let mut what = Field::new(
+                "textarea",
+                "forandringar-text",
+                tr.t("application-changes-what"),
+            )
+            .hint(tr.t("application-changes-what-hint"));
             what.value = v("forandringar-text");
             one(vec![
                 yes_no(
+                    tr,
                     "forandringar",
-                    "Har något ändrats sedan din förra ansökan?",
+                    &tr.t("application-changes"),
                     &v("forandringar"),
                 ),
                 what,
             ])
         }
         Page::Consent => {
-            let mut f = Field::new(
-                "checkbox",
-                "samtycke",
-                "Jag samtycker till att socialtjänsten hämtar uppgifter om mig och mitt hushåll från andra myndigheter för att pröva min ansökan",
-            );
+            let mut f = Field::new("checkbox", "samtycke", tr.t("application-consent"));
             f.value = v("samtycke");
             one(vec![f])
         }
     }
 }
 
-fn intro(page: Page) -> Option<&'static str> {
+fn intro(tr: Tr, page: Page) -> Option<String> {
     match page {
-        Page::Children => Some(
-            "Lägg till varje barn under 21 år som bor hos dig, ett i taget. Har du inga barn som bor hos dig går du vidare.",
-        ),
-        Page::Costs => Some(
-            "Ange kostnader per månad i hela kronor. Lämna tomt om du inte har kostnaden. Skicka kvitton eller hyresavi om socialtjänsten ber om det.",
-        ),
-        Page::Incomes => Some(
-            "Ange inkomster per månad efter skatt, i hela kronor. Lämna tomt om ni inte har inkomsten.",
-        ),
-        Page::Consent => Some(
-            "För att pröva din ansökan hämtar vi uppgifter om inkomster och ersättningar från Försäkringskassan, Skatteverket, CSN, Arbetsförmedlingen, Pensionsmyndigheten och a-kassan (SSBTEK). Du kan när som helst ta tillbaka ditt samtycke genom att kontakta socialtjänsten. Utan samtycke kan du söka på blankett.",
-        ),
+        Page::Children => Some(tr.t("application-children-intro")),
+        Page::Costs => Some(tr.t("application-costs-intro")),
+        Page::Incomes => Some(tr.t("application-incomes-intro")),
+        Page::Consent => Some(tr.t("application-consent-intro")),
         _ => None,
     }
 }
@@ -321,17 +426,19 @@ fn intro(page: Page) -> Option<&'static str> {
 /// Renders a question page; `posted` is a form to show again with its errors.
 fn question_page(
     state: &AppState,
+    language: &Language,
     citizen: &Citizen,
     id: &str,
     page: Page,
     answers: &Answers,
     posted: Option<(Form, Vec<FieldError>)>,
 ) -> Result<Response, PageError> {
+    let tr = language.tr;
     let (form, errors, status) = match posted {
         Some((form, errors)) => (form, errors, StatusCode::UNPROCESSABLE_ENTITY),
         None => (values(page, answers), Vec::new(), StatusCode::OK),
     };
-    let mut groups = groups(page, answers, &state.casework.open_months(), &form);
+    let mut groups = groups(tr, page, answers, &state.casework.open_months(), &form);
     for g in &mut groups {
         for f in &mut g.fields {
             f.error = error_for(&errors, &f.anchor());
@@ -345,20 +452,25 @@ fn question_page(
     render(
         status,
         &QuestionPage {
-            layout: CitizenLayout::new(state, page.title(), Some(citizen)).errors(errors),
+            layout: CitizenLayout::in_language(state, language, title(tr, page), Some(citizen))
+                .errors(errors),
             id: id.to_owned(),
             slug: page.slug(),
             back,
-            step,
-            steps: Page::ALL.len(),
-            intro: intro(page),
+            step: step_text(tr, step, Page::ALL.len()),
+            intro: intro(tr, page),
             children: answers
                 .children
                 .iter()
                 .enumerate()
-                .map(|(index, c)| ChildRow {
-                    index,
-                    text: flode_casework::child_text(c),
+                .map(|(index, c)| {
+                    let n = i64::try_from(index + 1).unwrap_or(i64::MAX);
+                    ChildRow {
+                        index,
+                        number: tr.count("application-child-number", n),
+                        which: tr.count("application-child-remove-which", n),
+                        text: child_text(tr, c),
+                    }
                 })
                 .collect(),
             is_children: page == Page::Children,
@@ -379,17 +491,19 @@ async fn own_draft(state: &AppState, citizen: &Citizen, id: &str) -> Result<Answ
 /// `GET /mina-sidor/ansokan/{id}/{page}`.
 pub(crate) async fn show(
     State(state): State<AppState>,
+    language: Language,
     SignedIn(citizen): SignedIn,
     Path((id, slug)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let page = Page::from_slug(&slug).ok_or(PageError::NotFound)?;
     let answers = own_draft(&state, &citizen, &id).await?;
-    question_page(&state, &citizen, &id, page, &answers, None)
+    question_page(&state, &language, &citizen, &id, page, &answers, None)
 }
 
 /// `POST /mina-sidor/ansokan/{id}/{page}`: saves the page, then the next.
 pub(crate) async fn save(
     State(state): State<AppState>,
+    language: Language,
     SignedIn(citizen): SignedIn,
     Path((id, slug)): Path<(String, String)>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
@@ -409,11 +523,12 @@ pub(crate) async fn save(
         }
         Err(Error::Invalid(problems)) => question_page(
             &state,
+            &language,
             &citizen,
             &id,
             page,
             &answers,
-            Some((form, field_errors(problems))),
+            Some((form, field_errors(problems, language.tr))),
         ),
         Err(e) => Err(e.into()),
     }
@@ -434,33 +549,131 @@ struct CheckPage {
     layout: CitizenLayout,
     id: String,
     rows: Vec<CheckRow>,
-    attachments: usize,
+    /// `Du har bifogat 2 filer.`
+    attachments: String,
+}
+
+/// `label: 4 590 kr; …`, or `Inga` when there are none.
+fn amounts(tr: Tr, rows: Vec<(String, i64)>) -> String {
+    if rows.is_empty() {
+        tr.t("application-none")
+    } else {
+        rows.into_iter()
+            .map(|(label, v)| format!("{label}: {}", kronor(v)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// The answers as check your answers shows them: (page, question, answer; empty when not
+/// answered). The same rows as [`Answers::summary`], in the page's language.
+fn summary(tr: Tr, answers: &Answers) -> Vec<(Page, String, String)> {
+    let mut rows = Vec::new();
+    rows.push((
+        Page::Month,
+        tr.t("application-month"),
+        answers
+            .month
+            .as_deref()
+            .map(|m| month_label(tr, m))
+            .unwrap_or_default(),
+    ));
+    rows.push((
+        Page::Household,
+        tr.t("application-summary-partner"),
+        match (answers.partner, answers.partner_age) {
+            (Some(true), Some(age)) => tr.count("application-summary-partner-yes", age.into()),
+            (Some(false), _) => tr.t("application-no"),
+            _ => String::new(),
+        },
+    ));
+    rows.push((
+        Page::Children,
+        tr.t("application-summary-children"),
+        if answers.children.is_empty() {
+            tr.t("application-none")
+        } else {
+            answers
+                .children
+                .iter()
+                .map(|c| child_text(tr, c))
+                .collect::<Vec<_>>()
+                .join("; ")
+        },
+    ));
+    let costs = answers
+        .cost_rows()
+        .map(|(k, v)| {
+            let label = cost_label(tr, k.code()).unwrap_or_else(|| k.label().to_owned());
+            (label, v)
+        })
+        .collect();
+    rows.push((
+        Page::Costs,
+        tr.t("application-summary-costs"),
+        amounts(tr, costs),
+    ));
+    for member in answers.members() {
+        let incomes = answers
+            .income_rows(member)
+            .map(|(k, v)| {
+                let label = income_label(tr, k.code()).unwrap_or_else(|| k.label().to_owned());
+                (label, v)
+            })
+            .collect();
+        let question = if member == APPLICANT {
+            tr.t("application-your-incomes")
+        } else {
+            tr.t("application-summary-partner-incomes")
+        };
+        rows.push((Page::Incomes, question, amounts(tr, incomes)));
+    }
+    rows.push((
+        Page::Changes,
+        tr.t("application-summary-changes"),
+        match (answers.changes, &answers.changes_text) {
+            (Some(true), Some(t)) => tr.with("application-summary-changes-yes", "text", t),
+            (Some(false), _) => tr.t("application-no"),
+            _ => String::new(),
+        },
+    ));
+    rows.push((
+        Page::Consent,
+        tr.t("application-summary-consent"),
+        if answers.consent == Some(true) {
+            tr.t("application-yes")
+        } else {
+            String::new()
+        },
+    ));
+    rows
 }
 
 async fn check_page(
     state: &AppState,
+    language: &Language,
     citizen: &Citizen,
     id: &str,
     answers: &Answers,
     errors: Vec<FieldError>,
 ) -> Result<Response, PageError> {
+    let tr = language.tr;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let mut seen = std::collections::BTreeSet::new();
-    let rows = answers
-        .summary()
+    let rows = summary(tr, answers)
         .into_iter()
-        .map(|r| CheckRow {
-            first: seen.insert(r.page.slug()),
-            slug: r.page.slug(),
-            question: r.question,
-            answer: if r.answer.is_empty() {
-                "Inte besvarad".into()
+        .map(|(page, question, answer)| CheckRow {
+            first: seen.insert(page.slug()),
+            slug: page.slug(),
+            question,
+            answer: if answer.is_empty() {
+                tr.t("application-not-answered")
             } else {
-                r.answer
+                answer
             },
         })
         .collect();
@@ -468,11 +681,19 @@ async fn check_page(
     render(
         status,
         &CheckPage {
-            layout: CitizenLayout::new(state, "Kontrollera dina svar", Some(citizen))
-                .errors(errors),
+            layout: CitizenLayout::in_language(
+                state,
+                language,
+                tr.t("application-title-check"),
+                Some(citizen),
+            )
+            .errors(errors),
             id: id.to_owned(),
             rows,
-            attachments,
+            attachments: tr.count(
+                "application-attachments-count",
+                i64::try_from(attachments).unwrap_or(i64::MAX),
+            ),
         },
     )
 }
@@ -480,17 +701,19 @@ async fn check_page(
 /// `GET /mina-sidor/ansokan/{id}/kontrollera`.
 pub(crate) async fn check(
     State(state): State<AppState>,
+    language: Language,
     SignedIn(citizen): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let answers = own_draft(&state, &citizen, &id).await?;
-    check_page(&state, &citizen, &id, &answers, Vec::new()).await
+    check_page(&state, &language, &citizen, &id, &answers, Vec::new()).await
 }
 
 /// `POST /mina-sidor/ansokan/{id}/kontrollera`: submits. A second post (double click,
 /// back and submit again) lands on the same case.
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    language: Language,
     SignedIn(citizen): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
@@ -500,8 +723,144 @@ pub(crate) async fn submit(
         }
         Err(Error::Invalid(problems)) => {
             let (_, answers) = state.casework.application(&citizen, &id).await?;
-            check_page(&state, &citizen, &id, &answers, field_errors(problems)).await
+            let errors = field_errors(problems, language.tr);
+            check_page(&state, &language, &citizen, &id, &answers, errors).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use flode_casework::{CO_APPLICANT, month_name};
+
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn sv() -> Tr {
+        Tr::new(Lang::Sv)
+    }
+
+    fn en() -> Tr {
+        Tr::new(Lang::En)
+    }
+
+    fn answers() -> Answers {
+        let mut a = Answers {
+            month: Some("2026-12".into()),
+            partner: Some(true),
+            partner_age: Some(1),
+            children: vec![
+                Child {
+                    age: 7,
+                    lunch_outside_home: true,
+                    days_in_household: Some(10),
+                },
+                Child {
+                    age: 1,
+                    lunch_outside_home: false,
+                    days_in_household: None,
+                },
+            ],
+            changes: Some(true),
+            changes_text: Some("Ny adress".into()),
+            consent: Some(true),
+            ..Answers::default()
+        };
+        a.costs.insert("housing".into(), 6850);
+        a.costs.insert("medicine".into(), 1200);
+        a.incomes
+            .entry(CO_APPLICANT.into())
+            .or_default()
+            .insert("salary".into(), 15000);
+        a
+    }
+
+    #[test]
+    fn swedish_is_the_case_services_own_wording() {
+        for page in Page::ALL {
+            assert_eq!(title(sv(), page), page.title());
+        }
+        for kind in COSTS {
+            assert_eq!(cost_label(sv(), kind.code()).as_deref(), Some(kind.label()));
+        }
+        for kind in INCOMES {
+            assert_eq!(
+                income_label(sv(), kind.code()).as_deref(),
+                Some(kind.label())
+            );
+        }
+        for m in 1..=12 {
+            let month = format!("2026-{m:02}");
+            assert_eq!(month_label(sv(), &month), month_name(&month));
+        }
+        let a = answers();
+        for c in &a.children {
+            assert_eq!(child_text(sv(), c), flode_casework::child_text(c));
+        }
+        let ours: Vec<_> = summary(sv(), &a)
+            .into_iter()
+            .map(|(page, q, answer)| (page.slug(), q, answer))
+            .collect();
+        let theirs: Vec<_> = a
+            .summary()
+            .into_iter()
+            .map(|r| (r.page.slug(), r.question, r.answer))
+            .collect();
+        assert_eq!(ours, theirs);
+        let empty = Answers::default();
+        let ours: Vec<_> = summary(sv(), &empty).into_iter().map(|r| r.2).collect();
+        let theirs: Vec<_> = empty.summary().into_iter().map(|r| r.answer).collect();
+        assert_eq!(ours, theirs);
+        assert_eq!(step_text(sv(), 2, 7), "Steg 2 av 7");
+    }
+
+    #[test]
+    fn english_has_every_label_and_its_plurals() {
+        for page in Page::ALL {
+            assert!(!title(en(), page).starts_with("application-"), "{page:?}");
+        }
+        for kind in COSTS {
+            let label = cost_label(en(), kind.code()).expect("known");
+            assert!(!label.starts_with("application-"), "{label}");
+        }
+        for kind in INCOMES {
+            let label = income_label(en(), kind.code()).expect("known");
+            assert!(!label.starts_with("application-"), "{label}");
+        }
+        assert_eq!(month_label(en(), "2026-12"), "December 2026");
+        assert_eq!(month_label(en(), "2026-13"), "2026-13");
+        assert_eq!(step_text(en(), 2, 7), "Step 2 of 7");
+        let a = answers();
+        assert_eq!(
+            child_text(en(), &a.children[0]),
+            "7 years old, eats lunch at preschool or school, 10 days a month"
+        );
+        assert_eq!(child_text(en(), &a.children[1]), "1 year old");
+        let rows = summary(en(), &a);
+        assert_eq!(rows[0].2, "December 2026");
+        assert_eq!(rows[1].2, "Yes, 1 year old");
+        assert_eq!(
+            rows[3].2,
+            "Housing costs: 6\u{a0}850\u{a0}kr; Prescription medicine: 1\u{a0}200\u{a0}kr"
+        );
+        assert_eq!(rows[4].1, "Your income");
+        assert_eq!(rows[4].2, "None");
+        assert_eq!(rows[5].2, "Wages after tax: 15\u{a0}000\u{a0}kr");
+        assert_eq!(rows[6].2, "Yes: Ny adress");
+        for (n, text) in [
+            (0, "You have not attached any files."),
+            (1, "You have attached 1 file."),
+            (3, "You have attached 3 files."),
+        ] {
+            assert_eq!(en().count("application-attachments-count", n), text);
+        }
+        for (n, text) in [
+            (0, "Du har inte bifogat några filer."),
+            (1, "Du har bifogat 1 fil."),
+            (3, "Du har bifogat 3 filer."),
+        ] {
+            assert_eq!(sv().count("application-attachments-count", n), text);
+        }
     }
 }

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use flode_casework::{ATTACHMENT_FIELD, Citizen, Error, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
 
 use super::{CitizenLayout, SignedIn, field_errors, render};
+use crate::i18n::{Lang, Language, Tr};
 use crate::pages::error::PageError;
 use crate::pages::form::{FieldError, NoticeQuery, PageQuery, error_for};
 use crate::state::AppState;
@@ -16,7 +17,7 @@ use crate::state::AppState;
 struct FileRow {
     id: String,
     filename: String,
-    kind: &'static str,
+    kind: String,
     size: String,
 }
 
@@ -31,20 +32,24 @@ struct AttachmentsPage {
     max_mb: usize,
 }
 
-fn kind_label(media_type: &str) -> &'static str {
-    match media_type {
-        "application/pdf" => "PDF",
-        "image/jpeg" => "JPG-bild",
-        "image/png" => "PNG-bild",
-        _ => "fil",
-    }
+fn kind_label(tr: Tr, media_type: &str) -> String {
+    tr.t(match media_type {
+        "application/pdf" => "attachments-kind-pdf",
+        "image/jpeg" => "attachments-kind-jpeg",
+        "image/png" => "attachments-kind-png",
+        _ => "attachments-kind-other",
+    })
 }
 
-/// `1,2 MB` or `340 kB`.
-fn size_label(bytes: i64) -> String {
+/// `1,2 MB` (`1.2 MB` in English) or `340 kB`.
+fn size_label(lang: Lang, bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
         let tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
-        format!("{},{} MB", tenths / 10, tenths % 10)
+        let point = match lang {
+            Lang::Sv => ',',
+            Lang::En => '.',
+        };
+        format!("{}{point}{} MB", tenths / 10, tenths % 10)
     } else {
         format!("{} kB", (bytes + 1023) / 1024)
     }
@@ -52,6 +57,7 @@ fn size_label(bytes: i64) -> String {
 
 async fn page(
     state: &AppState,
+    language: &Language,
     citizen: &Citizen,
     id: &str,
     notice: Option<&str>,
@@ -65,8 +71,8 @@ async fn page(
         .map(|a| FileRow {
             id: a.id,
             filename: a.filename,
-            kind: kind_label(&a.media_type),
-            size: size_label(a.size),
+            kind: kind_label(language.tr, &a.media_type),
+            size: size_label(language.tr.lang(), a.size),
         })
         .collect();
     let status = if errors.is_empty() {
@@ -78,9 +84,14 @@ async fn page(
         status,
         &AttachmentsPage {
             error: error_for(&errors, ATTACHMENT_FIELD),
-            layout: CitizenLayout::new(state, "Bilagor", Some(citizen))
-                .notice(notice)
-                .errors(errors),
+            layout: CitizenLayout::in_language(
+                state,
+                language,
+                language.tr.t("attachments-title"),
+                Some(citizen),
+            )
+            .notice(notice)
+            .errors(errors),
             id: id.to_owned(),
             files,
             max_files: MAX_ATTACHMENTS,
@@ -92,11 +103,20 @@ async fn page(
 /// `GET /mina-sidor/ansokan/{id}/bilagor`.
 pub(crate) async fn show(
     State(state): State<AppState>,
+    language: Language,
     SignedIn(citizen): SignedIn,
     Path(id): Path<String>,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    page(&state, &citizen, &id, q.meddelande.as_deref(), Vec::new()).await
+    page(
+        &state,
+        &language,
+        &citizen,
+        &id,
+        q.meddelande.as_deref(),
+        Vec::new(),
+    )
+    .await
 }
 
 /// Largest upload request: one file at the limit plus the form's framing.
@@ -105,6 +125,7 @@ pub(crate) const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES + 64 * 1024;
 /// `POST /mina-sidor/ansokan/{id}/bilagor` (multipart, field `bilaga`).
 pub(crate) async fn upload(
     State(state): State<AppState>,
+    language: Language,
     SignedIn(citizen): SignedIn,
     Path(id): Path<String>,
     mut form: Multipart,
@@ -112,9 +133,10 @@ pub(crate) async fn upload(
     let too_large = || {
         vec![FieldError::new(
             ATTACHMENT_FIELD,
-            format!(
-                "Filen är för stor: den får vara högst {} MB",
-                MAX_ATTACHMENT_BYTES / (1024 * 1024)
+            language.tr.with(
+                "attachments-too-large",
+                "mb",
+                MAX_ATTACHMENT_BYTES / (1024 * 1024),
             ),
         )]
     };
@@ -125,7 +147,7 @@ pub(crate) async fn upload(
             Ok(None) => break,
             // Over the route's body limit: the person gets the size rule, not an error page.
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return page(&state, &citizen, &id, None, too_large()).await;
+                return page(&state, &language, &citizen, &id, None, too_large()).await;
             }
             Err(e) => {
                 return Err(PageError::BadRequest(format!(
@@ -140,7 +162,7 @@ pub(crate) async fn upload(
         let bytes = match field.bytes().await {
             Ok(bytes) => bytes,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return page(&state, &citizen, &id, None, too_large()).await;
+                return page(&state, &language, &citizen, &id, None, too_large()).await;
             }
             Err(e) => {
                 return Err(PageError::BadRequest(format!(
@@ -161,7 +183,8 @@ pub(crate) async fn upload(
         ))
         .into_response()),
         Err(Error::Invalid(problems)) => {
-            page(&state, &citizen, &id, None, field_errors(problems)).await
+            let errors = field_errors(problems, language.tr);
+            page(&state, &language, &citizen, &id, None, errors).await
         }
         Err(e) => Err(e.into()),
     }
@@ -223,10 +246,13 @@ pub(crate) fn file_response(filename: &str, media_type: &str, content: Vec<u8>) 
 
 #[cfg(test)]
 mod tests {
+    use crate::i18n::Lang;
+
     #[test]
     fn sizes_for_people() {
-        assert_eq!(super::size_label(340 * 1024), "340 kB");
-        assert_eq!(super::size_label(1), "1 kB");
-        assert_eq!(super::size_label(1_258_291), "1,2 MB");
+        assert_eq!(super::size_label(Lang::Sv, 340 * 1024), "340 kB");
+        assert_eq!(super::size_label(Lang::Sv, 1), "1 kB");
+        assert_eq!(super::size_label(Lang::Sv, 1_258_291), "1,2 MB");
+        assert_eq!(super::size_label(Lang::En, 1_258_291), "1.2 MB");
     }
 }

@@ -5,22 +5,65 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use flode_casework::{Citizen, Error, Outcome, month_name};
+use flode_casework::{AUTOMATED_DECIDER, CaseStatus, Citizen, Error, Outcome, month_name};
 use flode_letters::kronor;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::{CitizenLayout, SignedIn, field_errors, render};
+use crate::i18n::{Language, Tr};
 use crate::pages::error::PageError;
 use crate::pages::form::{FieldError, PageForm, PageQuery, error_for};
 use crate::state::AppState;
 use crate::timefmt;
 
+/// A case's status word.
+fn status_label(tr: Tr, status: CaseStatus) -> String {
+    tr.t(match status {
+        CaseStatus::Received => "case-status-received",
+        CaseStatus::WithCaseWorker => "case-status-with-case-worker",
+        CaseStatus::Decided => "case-status-decided",
+        CaseStatus::Closed => "case-status-closed",
+        CaseStatus::Cancelled => "case-status-cancelled",
+    })
+}
+
+/// What a case's status means, for the citizen.
+fn status_explanation(tr: Tr, status: CaseStatus) -> String {
+    tr.t(match status {
+        CaseStatus::Received => "case-explanation-received",
+        CaseStatus::WithCaseWorker => "case-explanation-with-case-worker",
+        CaseStatus::Decided => "case-explanation-decided",
+        CaseStatus::Closed => "case-explanation-closed",
+        CaseStatus::Cancelled => "case-explanation-cancelled",
+    })
+}
+
+fn outcome_label(tr: Tr, outcome: Outcome) -> String {
+    tr.t(match outcome {
+        Outcome::Bifall => "case-outcome-granted",
+        Outcome::DelvisBifall => "case-outcome-partly-granted",
+        Outcome::Avslag => "case-outcome-refused",
+    })
+}
+
+/// `2026-12` → `december 2026` (`December 2026` in English); anything else as it is.
+fn month_label(tr: Tr, month: &str) -> String {
+    let number = month
+        .split_once('-')
+        .and_then(|(y, m)| Some((y, m.parse::<u8>().ok()?)))
+        .filter(|(_, m)| (1..=12).contains(m));
+    match number {
+        Some((year, m)) => format!("{} {year}", tr.t(&format!("month-{m}"))),
+        None => month_name(month),
+    }
+}
+
 struct CaseRow {
     id: String,
     case_number: String,
     month: String,
-    status: &'static str,
+    status: String,
     received: String,
 }
 
@@ -35,6 +78,7 @@ struct OverviewPage {
 /// `GET /mina-sidor`.
 pub(crate) async fn overview(
     State(state): State<AppState>,
+    language: Language,
     SignedIn(citizen): SignedIn,
     PageQuery(q): PageQuery<crate::pages::form::NoticeQuery>,
 ) -> Result<Response, PageError> {
@@ -46,8 +90,8 @@ pub(crate) async fn overview(
         .map(|s| CaseRow {
             id: s.case.id,
             case_number: s.case.case_number,
-            month: month_name(&s.case.month),
-            status: s.status.label(),
+            month: month_label(language.tr, &s.case.month),
+            status: status_label(language.tr, s.status),
             received: timefmt::date(s.case.received_at),
         })
         .collect();
@@ -55,8 +99,13 @@ pub(crate) async fn overview(
     render(
         StatusCode::OK,
         &OverviewPage {
-            layout: CitizenLayout::new(&state, "Mina sidor", Some(&citizen))
-                .notice(q.meddelande.as_deref()),
+            layout: CitizenLayout::in_language(
+                &state,
+                &language,
+                language.tr.t("mina-sidor-title"),
+                Some(&citizen),
+            )
+            .notice(q.meddelande.as_deref()),
             cases,
             draft,
         },
@@ -64,7 +113,7 @@ pub(crate) async fn overview(
 }
 
 struct DecisionView {
-    outcome: &'static str,
+    outcome: String,
     amount: Option<String>,
     motivering: String,
     decided_by: String,
@@ -90,8 +139,8 @@ struct CasePage {
     id: String,
     case_number: String,
     month: String,
-    status: &'static str,
-    explanation: &'static str,
+    status: String,
+    explanation: String,
     received: String,
     due: String,
     decision: Option<DecisionView>,
@@ -107,7 +156,16 @@ pub(crate) struct CaseQuery {
     meddelande: Option<String>,
 }
 
-fn decision_view(beslut: &Value) -> Option<DecisionView> {
+/// A letter's name in the list: its own title (a Swedish document), or in English what
+/// kind of letter it is.
+fn document_title(tr: Tr, kind: &str, title: String) -> String {
+    match kind {
+        "beslutsbrev" => tr.with("case-letter-decision", "title", title),
+        _ => title,
+    }
+}
+
+fn decision_view(tr: Tr, beslut: &Value) -> Option<DecisionView> {
     let outcome = Outcome::from_code(beslut.get("utfall")?.as_str()?)?;
     let amount = beslut
         .get("belopp")
@@ -115,23 +173,23 @@ fn decision_view(beslut: &Value) -> Option<DecisionView> {
         .filter(|_| outcome != Outcome::Avslag)
         .map(kronor);
     Some(DecisionView {
-        outcome: outcome.label(),
+        outcome: outcome_label(tr, outcome),
         amount,
         motivering: beslut
             .get("motivering")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned(),
-        decided_by: beslut
-            .get("fattatAv")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
+        decided_by: match beslut.get("fattatAv").and_then(Value::as_str) {
+            Some(AUTOMATED_DECIDER) => tr.t("case-decided-by-automated"),
+            other => other.unwrap_or_default().to_owned(),
+        },
     })
 }
 
 async fn case_page(
     state: &AppState,
+    language: &Language,
     citizen: &Citizen,
     id: &str,
     query: CaseQuery,
@@ -143,7 +201,7 @@ async fn case_page(
         .decision_of(&summary.case)
         .await?
         .as_ref()
-        .and_then(decision_view);
+        .and_then(|beslut| decision_view(language.tr, beslut));
     let documents = state
         .casework
         .citizen_documents(citizen, id)
@@ -151,7 +209,7 @@ async fn case_page(
         .into_iter()
         .map(|d| DocumentRow {
             id: d.id,
-            title: d.title,
+            title: document_title(language.tr, &d.kind, d.title),
             created: timefmt::date(d.created_at),
         })
         .collect();
@@ -162,7 +220,7 @@ async fn case_page(
         .into_iter()
         .map(|m| MessageRow {
             from: match m.sender.as_str() {
-                "citizen" => "Du".to_owned(),
+                "citizen" => language.tr.t("case-message-from-you"),
                 _ => m.author,
             },
             body: m.body,
@@ -178,18 +236,19 @@ async fn case_page(
         status,
         &CasePage {
             message_error: error_for(&errors, "meddelande"),
-            layout: CitizenLayout::new(
+            layout: CitizenLayout::in_language(
                 state,
-                format!("Ärende {}", case.case_number),
+                language,
+                language.tr.with("case-title", "number", &case.case_number),
                 Some(citizen),
             )
             .notice(query.meddelande.as_deref())
             .errors(errors),
             receipt: query.kvitto.is_some(),
             id: case.id,
-            month: month_name(&case.month),
-            status: summary.status.label(),
-            explanation: summary.status.explanation(),
+            month: month_label(language.tr, &case.month),
+            status: status_label(language.tr, summary.status),
+            explanation: status_explanation(language.tr, summary.status),
             received: timefmt::display(case.received_at),
             due: timefmt::date(case.due_at),
             case_number: case.case_number,
@@ -204,11 +263,12 @@ async fn case_page(
 /// `GET /mina-sidor/arenden/{id}` (`?kvitto=1` right after submitting: the receipt).
 pub(crate) async fn case(
     State(state): State<AppState>,
+    language: Language,
     SignedIn(citizen): SignedIn,
     Path(id): Path<String>,
     PageQuery(q): PageQuery<CaseQuery>,
 ) -> Result<Response, PageError> {
-    case_page(&state, &citizen, &id, q, None).await
+    case_page(&state, &language, &citizen, &id, q, None).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -220,6 +280,7 @@ pub(crate) struct MessageForm {
 /// `POST /mina-sidor/arenden/{id}/meddelande`.
 pub(crate) async fn send_message(
     State(state): State<AppState>,
+    language: Language,
     SignedIn(citizen): SignedIn,
     Path(id): Path<String>,
     PageForm(form): PageForm<MessageForm>,
@@ -236,10 +297,11 @@ pub(crate) async fn send_message(
         Err(Error::Invalid(problems)) => {
             case_page(
                 &state,
+                &language,
                 &citizen,
                 &id,
                 CaseQuery::default(),
-                Some((form.meddelande, field_errors(problems))),
+                Some((form.meddelande, field_errors(problems, language.tr))),
             )
             .await
         }
@@ -285,4 +347,51 @@ pub(crate) fn pdf_response(doc: &flode_store::CaseDocumentRecord, content: Vec<u
         content,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// Swedish pages say exactly what the case service says.
+    #[test]
+    fn swedish_words_are_the_case_services() {
+        let sv = Tr::new(Lang::Sv);
+        for status in [
+            CaseStatus::Received,
+            CaseStatus::WithCaseWorker,
+            CaseStatus::Decided,
+            CaseStatus::Closed,
+            CaseStatus::Cancelled,
+        ] {
+            assert_eq!(status_label(sv, status), status.label());
+            assert_eq!(status_explanation(sv, status), status.explanation());
+        }
+        for outcome in Outcome::ALL {
+            assert_eq!(outcome_label(sv, outcome), outcome.label());
+        }
+        for m in 1..=12 {
+            let month = format!("2026-{m:02}");
+            assert_eq!(month_label(sv, &month), month_name(&month));
+        }
+        assert_eq!(sv.t("case-decided-by-automated"), AUTOMATED_DECIDER);
+    }
+
+    #[test]
+    fn english_months_and_words() {
+        let en = Tr::new(Lang::En);
+        assert_eq!(month_label(en, "2026-12"), "December 2026");
+        assert_eq!(month_label(en, "2026-13"), "2026-13");
+        assert_eq!(status_label(en, CaseStatus::Decided), "Decided");
+        assert_eq!(outcome_label(en, Outcome::DelvisBifall), "Partly granted");
+        assert_eq!(
+            document_title(en, "beslutsbrev", "Beslut 2026-000001".into()),
+            "Decision letter"
+        );
+        assert_eq!(
+            document_title(Tr::new(Lang::Sv), "beslutsbrev", "Beslut 1".into()),
+            "Beslut 1"
+        );
+    }
 }

@@ -25,6 +25,7 @@ use axum::routing::{get, post};
 use flode_casework::{Citizen, FieldProblem};
 
 use crate::auth::cookie;
+use crate::i18n::{Language, Tr};
 use crate::pages::error::PageError;
 use crate::pages::form::FieldError;
 use crate::problem::Problem;
@@ -167,14 +168,19 @@ pub(crate) struct CitizenLayout {
     /// A test installation: the TEST banner shows on every page.
     pub(crate) test: bool,
     /// A success message after a Post/Redirect/Get.
-    pub(crate) notice: Option<&'static str>,
+    pub(crate) notice: Option<String>,
     /// Form errors for the error summary.
     pub(crate) errors: Vec<FieldError>,
+    /// The page's language.
+    pub(crate) tr: Tr,
+    /// The link to this page in the other language.
+    pub(crate) switch_href: String,
 }
 
 impl CitizenLayout {
-    pub(crate) fn new(
+    pub(crate) fn in_language(
         state: &AppState,
+        language: &Language,
         title: impl Into<String>,
         citizen: Option<&Citizen>,
     ) -> Self {
@@ -184,11 +190,13 @@ impl CitizenLayout {
             test: !state.config.test_people.is_empty(),
             notice: None,
             errors: Vec::new(),
+            tr: language.tr,
+            switch_href: language.switch_href(),
         }
     }
 
     pub(crate) fn notice(mut self, flag: Option<&str>) -> Self {
-        self.notice = flag.and_then(notice_text);
+        self.notice = flag.and_then(|f| notice_text(self.tr, f));
         self
     }
 
@@ -199,28 +207,264 @@ impl CitizenLayout {
 }
 
 /// Success messages by flag; unknown flags show nothing (never echo the query).
-fn notice_text(flag: &str) -> Option<&'static str> {
-    Some(match flag {
-        "utloggad" => "Du är utloggad.",
-        "utgangen" => {
-            "Du har varit inaktiv för länge och har loggats ut. Det du sparat finns kvar."
-        }
-        "skickat" => "Ditt meddelande är skickat.",
-        "bilaga-sparad" => "Filen är bifogad.",
-        "bilaga-borttagen" => "Filen är borttagen.",
+fn notice_text(tr: Tr, flag: &str) -> Option<String> {
+    let id = match flag {
+        "utloggad" => "notice-signed-out",
+        "utgangen" => "notice-session-expired",
+        "skickat" => "notice-message-sent",
+        "bilaga-sparad" => "notice-attachment-saved",
+        "bilaga-borttagen" => "notice-attachment-removed",
         _ => return None,
-    })
+    };
+    Some(tr.t(id))
 }
 
-/// The case service's field problems as page field errors.
-pub(crate) fn field_errors(problems: Vec<FieldProblem>) -> Vec<FieldError> {
+/// The case service's field problems as page field errors, in the page's language: a
+/// problem's message is its code's text with its arguments; a code without a text (none,
+/// or newer than the texts) shows the case service's Swedish message.
+pub(crate) fn field_errors(problems: Vec<FieldProblem>, tr: Tr) -> Vec<FieldError> {
     problems
         .into_iter()
-        .map(|p| FieldError::new(p.field, p.message))
+        .map(|p| {
+            let message = if tr.has(p.code) {
+                tr.with_args(p.code, &p.args)
+            } else {
+                p.message
+            };
+            FieldError::new(p.field, message)
+        })
         .collect()
 }
 
 /// Renders an e-service page.
 fn render(status: axum::http::StatusCode, page: &impl Template) -> Result<Response, PageError> {
     crate::pages::layout::render(status, page)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use flode_casework::{
+        Answers, COSTS, Child, Decision, Error, FieldProblem, Form, INCOMES, MAX_ATTACHMENT_BYTES,
+        MAX_MESSAGE_CHARS, Page, check_attachment, cost_field, income_field, message_body,
+    };
+
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn form(pairs: &[(&str, &str)]) -> Form {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn refused(answers: &Answers, page: Page, form: &Form) -> Vec<FieldProblem> {
+        answers
+            .apply(page, form, &["2026-12".to_owned()])
+            .expect_err("refused")
+    }
+
+    fn invalid<T: std::fmt::Debug>(result: Result<T, Error>) -> Vec<FieldProblem> {
+        match result {
+            Err(Error::Invalid(problems)) => problems,
+            other => panic!("not refused for its input: {other:?}"),
+        }
+    }
+
+    /// Real problems from the case service's checks: every code a check without a database
+    /// gives, every cost and income, field and page its arguments name.
+    fn problems() -> Vec<FieldProblem> {
+        let none = Answers::default();
+        let mut out = Vec::new();
+        out.extend(refused(&none, Page::Month, &form(&[("manad", "2027-05")])));
+        out.extend(refused(&none, Page::Household, &form(&[])));
+        for age in ["", "200"] {
+            let f = form(&[("sambo", "ja"), ("sambo-alder", age)]);
+            out.extend(refused(&none, Page::Household, &f));
+        }
+        let f = form(&[("atgard", "lagg-till"), ("barn-dagar", "40")]);
+        out.extend(refused(&none, Page::Children, &f));
+        let child = [
+            ("atgard", "lagg-till"),
+            ("barn-alder", "25"),
+            ("barn-lunch", "ja"),
+        ];
+        out.extend(refused(&none, Page::Children, &form(&child)));
+        let full = Answers {
+            children: vec![
+                Child {
+                    age: 3,
+                    lunch_outside_home: true,
+                    days_in_household: None,
+                };
+                12
+            ],
+            ..Answers::default()
+        };
+        let child = [
+            ("atgard", "lagg-till"),
+            ("barn-alder", "3"),
+            ("barn-lunch", "ja"),
+        ];
+        out.extend(refused(&full, Page::Children, &form(&child)));
+        let f = form(&[("barn-alder", "4"), ("atgard", "fortsatt")]);
+        out.extend(refused(&none, Page::Children, &f));
+        let couple = Answers {
+            partner: Some(true),
+            partner_age: Some(40),
+            ..Answers::default()
+        };
+        for bad in ["-5", "tre", "2000000"] {
+            let costs: Form = COSTS.iter().map(|k| (cost_field(*k), bad.into())).collect();
+            out.extend(refused(&none, Page::Costs, &costs));
+            let incomes: Form = couple
+                .members()
+                .into_iter()
+                .flat_map(|m| {
+                    INCOMES
+                        .iter()
+                        .map(move |k| (income_field(m, *k), bad.into()))
+                })
+                .collect();
+            out.extend(refused(&couple, Page::Incomes, &incomes));
+        }
+        let long = "x".repeat(2001);
+        for changes in [
+            vec![],
+            vec![("forandringar", "ja")],
+            vec![("forandringar", "ja"), ("forandringar-text", &long)],
+        ] {
+            out.extend(refused(&none, Page::Changes, &form(&changes)));
+        }
+        out.extend(refused(&none, Page::Consent, &form(&[])));
+        out.extend(none.unanswered());
+
+        out.extend(invalid(message_body(" \n ")));
+        out.extend(invalid(message_body(&"å".repeat(MAX_MESSAGE_CHARS + 1))));
+        out.extend(invalid(check_attachment(b"")));
+        out.extend(invalid(check_attachment(&vec![
+            0;
+            MAX_ATTACHMENT_BYTES + 1
+        ])));
+        out.extend(invalid(check_attachment(b"GIF89a")));
+
+        out.extend(Decision::from_form(&form(&[]), "anna").expect_err("refused"));
+        let long = "x".repeat(4001);
+        let f = form(&[
+            ("utfall", "bifall"),
+            ("belopp", "x"),
+            ("motivering", &long),
+            ("lagrum-0", "ja"),
+        ]);
+        out.extend(Decision::from_form(&f, "anna").expect_err("refused"));
+        out
+    }
+
+    /// Codes given only where the case service needs its database (submitting, attachments
+    /// already stored, journal notes): their texts are checked to exist.
+    const NEEDS_A_DATABASE: [&str; 5] = [
+        "problem-month-closed",
+        "problem-age-unknown",
+        "problem-already-submitted",
+        "problem-too-many-attachments",
+        "problem-missing-note",
+    ];
+
+    /// The `"problem-…"` literals in the case service's sources.
+    fn codes_in_casework() -> BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../casework/src");
+        let mut codes = BTreeSet::new();
+        for entry in std::fs::read_dir(dir).expect("casework sources").flatten() {
+            let text = std::fs::read_to_string(entry.path()).expect("read");
+            for (at, _) in text.match_indices("\"problem-") {
+                let rest = &text[at + 1..];
+                if let Some(end) = rest.find('"') {
+                    codes.insert(rest[..end].to_owned());
+                }
+            }
+        }
+        codes
+    }
+
+    #[test]
+    fn problems_read_as_in_the_case_service_in_swedish_and_translated_in_english() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        let problems = problems();
+        for p in &problems {
+            assert!(
+                sv.has(p.code),
+                "no Swedish text for {}: {}",
+                p.code,
+                p.message
+            );
+            assert!(
+                en.has(p.code),
+                "no English text for {}: {}",
+                p.code,
+                p.message
+            );
+            assert_eq!(sv.with_args(p.code, &p.args), p.message, "{}", p.code);
+            let english = en.with_args(p.code, &p.args);
+            assert_ne!(english, p.message, "{}", p.code);
+            assert!(!english.contains('{'), "{}: {english}", p.code);
+            // Labels, page titles and months are translated, not shown in Swedish.
+            for (name, value) in &p.args {
+                if ["label", "title", "month"].contains(name) && value != "Pension" {
+                    assert!(!english.contains(value.as_str()), "{}: {english}", p.code);
+                }
+            }
+        }
+        let errors = field_errors(problems.clone(), en);
+        assert_eq!(errors.len(), problems.len());
+        assert_eq!(
+            errors[0].message,
+            en.with_args(problems[0].code, &problems[0].args)
+        );
+
+        let given: BTreeSet<&str> = problems.iter().map(|p| p.code).collect();
+        for code in NEEDS_A_DATABASE {
+            assert!(!given.contains(code), "{code} is given by a test now");
+            assert!(sv.has(code) && en.has(code), "{code}");
+        }
+        let covered: BTreeSet<String> = given
+            .iter()
+            .chain(NEEDS_A_DATABASE.iter())
+            .map(|c| (*c).to_owned())
+            .collect();
+        assert_eq!(codes_in_casework(), covered, "codes given vs. codes tested");
+        let texts: BTreeSet<String> = include_str!("../../locales/sv/problems.ftl")
+            .lines()
+            .filter_map(|l| l.split_once(" ="))
+            .map(|(id, _)| id.to_owned())
+            .filter(|id| id.starts_with("problem-") && !id.starts_with("problem-arg-"))
+            .collect();
+        assert_eq!(texts, covered, "texts vs. codes");
+    }
+
+    #[test]
+    fn months_are_translated_and_unknown_codes_show_the_swedish_message() {
+        let en = Tr::new(Lang::En);
+        let month = |name: &str| {
+            let args = [
+                ("month", format!("{name} 2027")),
+                ("month-name", name.to_owned()),
+                ("year", "2027".to_owned()),
+            ];
+            en.with_args("problem-already-submitted", &args)
+        };
+        assert_eq!(
+            month("maj"),
+            "You have already sent an application for May 2027"
+        );
+        assert_eq!(
+            month("?"),
+            "You have already sent an application for ? 2027"
+        );
+        let p = FieldProblem::new("manad", "problem-no-such-code", "Välj en månad");
+        let errors = field_errors(vec![p, FieldProblem::new("x", "", "Fel")], en);
+        assert_eq!(errors[0].message, "Välj en månad");
+        assert_eq!(errors[1].message, "Fel");
+    }
 }

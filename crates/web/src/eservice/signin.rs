@@ -7,11 +7,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use flode_security::{Callback, CitizenSignInError};
+use flode_security::{Callback, CitizenSignInError, OidcError};
 use serde::Deserialize;
 
 use super::{CitizenLayout, cookie_name, render};
 use crate::auth::{clear_session_cookie, cookie, set_session_cookie};
+use crate::i18n::{Language, Tr};
 use crate::oidc;
 use crate::pages::error::PageError;
 use crate::pages::form::{FieldError, NoticeQuery, PageForm, PageQuery};
@@ -32,12 +33,14 @@ struct StartPage {
 /// `GET /e-tjanst`.
 pub(crate) async fn start(
     State(state): State<AppState>,
+    language: Language,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
+    let title = language.tr.t("start-title");
     render(
         StatusCode::OK,
         &StartPage {
-            layout: CitizenLayout::new(&state, "Ansök om ekonomiskt bistånd", None)
+            layout: CitizenLayout::in_language(&state, &language, title, None)
                 .notice(q.meddelande.as_deref()),
             oidc: state.citizen_oidc.is_some(),
         },
@@ -65,6 +68,7 @@ struct SignInPage {
 
 fn signin_page(
     state: &AppState,
+    language: &Language,
     status: StatusCode,
     notice: Option<&str>,
     chosen: Option<usize>,
@@ -87,11 +91,11 @@ fn signin_page(
             checked: chosen == Some(index),
         })
         .collect();
-    let title = if oidc {
-        "Logga in"
+    let title = language.tr.t(if oidc {
+        "signin-title"
     } else {
-        "Logga in med test-legitimation"
-    };
+        "signin-title-test"
+    });
     render(
         status,
         &SignInPage {
@@ -99,7 +103,7 @@ fn signin_page(
                 .iter()
                 .find(|e| e.field != OIDC_FIELD)
                 .map(|e| e.message.clone()),
-            layout: CitizenLayout::new(state, title, None)
+            layout: CitizenLayout::in_language(state, language, title, None)
                 .notice(notice)
                 .errors(errors),
             oidc,
@@ -111,10 +115,12 @@ fn signin_page(
 /// `GET /e-tjanst/logga-in`.
 pub(crate) async fn show(
     State(state): State<AppState>,
+    language: Language,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
     signin_page(
         &state,
+        &language,
         StatusCode::OK,
         q.meddelande.as_deref(),
         None,
@@ -131,6 +137,7 @@ pub(crate) struct SignInForm {
 /// `POST /e-tjanst/logga-in`: signs in as the chosen test person.
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    language: Language,
     PageForm(form): PageForm<SignInForm>,
 ) -> Result<Response, PageError> {
     if state.config.test_people.is_empty() {
@@ -144,12 +151,13 @@ pub(crate) async fn submit(
     let Some(person) = chosen else {
         return signin_page(
             &state,
+            &language,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
             None,
             vec![FieldError::new(
                 "person-0",
-                "Välj vilken testperson du vill logga in som",
+                language.tr.t("signin-choose-person"),
             )],
         );
     };
@@ -171,11 +179,13 @@ pub(crate) async fn submit(
 /// goes.
 fn oidc_refused(
     state: &AppState,
+    language: &Language,
     status: StatusCode,
-    message: &str,
+    message: String,
 ) -> Result<Response, PageError> {
     let mut response = signin_page(
         state,
+        language,
         status,
         None,
         None,
@@ -188,8 +198,25 @@ fn oidc_refused(
     Ok(response)
 }
 
+/// What a failed e-legitimation sign-in tells the person, in their language (the same
+/// reasons as [`oidc::failure`], which gives the status and logs).
+fn oidc_message(tr: Tr, e: &OidcError) -> String {
+    tr.t(match e {
+        OidcError::UnknownAttempt | OidcError::StateMismatch => "signin-oidc-unfinished",
+        OidcError::Cancelled(_) => "signin-oidc-cancelled",
+        OidcError::InvalidToken(_) | OidcError::Rejected(_) => "signin-oidc-unverified",
+        OidcError::Provider(_)
+        | OidcError::Config(_)
+        | OidcError::Store(_)
+        | OidcError::Crypto(_) => "signin-oidc-unavailable",
+    })
+}
+
 /// `GET /e-tjanst/oidc/start`: to the identity provider.
-pub(crate) async fn oidc_start(State(state): State<AppState>) -> Result<Response, PageError> {
+pub(crate) async fn oidc_start(
+    State(state): State<AppState>,
+    language: Language,
+) -> Result<Response, PageError> {
     let Some(flow) = &state.citizen_oidc else {
         return Err(PageError::NotFound);
     };
@@ -200,8 +227,9 @@ pub(crate) async fn oidc_start(State(state): State<AppState>) -> Result<Response
             state.config.secure_cookies,
         )),
         Err(e) => {
-            let (status, message) = oidc::failure("citizen", e)?;
-            oidc_refused(&state, status, message)
+            let message = oidc_message(language.tr, &e);
+            let (status, _) = oidc::failure("citizen", e)?;
+            oidc_refused(&state, &language, status, message)
         }
     }
 }
@@ -210,6 +238,7 @@ pub(crate) async fn oidc_start(State(state): State<AppState>) -> Result<Response
 /// personnummer it vouches for, or the sign-in page with what went wrong.
 pub(crate) async fn oidc_callback(
     State(state): State<AppState>,
+    language: Language,
     headers: HeaderMap,
     PageQuery(callback): PageQuery<Callback>,
 ) -> Result<Response, PageError> {
@@ -224,8 +253,9 @@ pub(crate) async fn oidc_callback(
     {
         Ok(done) => done,
         Err(e) => {
-            let (status, message) = oidc::failure("citizen", e)?;
-            return oidc_refused(&state, status, message);
+            let message = oidc_message(language.tr, &e);
+            let (status, _) = oidc::failure("citizen", e)?;
+            return oidc_refused(&state, &language, status, message);
         }
     };
     let id = match state
@@ -246,8 +276,9 @@ pub(crate) async fn oidc_callback(
             tracing::warn!(idp = done.id_token.issuer(), error = %e, "citizen sign-in refused");
             return oidc_refused(
                 &state,
+                &language,
                 StatusCode::FORBIDDEN,
-                "Din e-legitimation gav oss inget giltigt personnummer, så du kan inte logga in i e-tjänsten med den. Kontakta socialtjänsten om du behöver hjälp.",
+                language.tr.t("signin-no-personnummer"),
             );
         }
     };

@@ -598,7 +598,7 @@ pub(crate) async fn decide(
         Err(Error::Invalid(problems)) => {
             let posted = Posted {
                 decision: Some(form),
-                errors: field_errors(problems),
+                errors: field_errors(problems, crate::i18n::Tr::default()),
                 ..Posted::default()
             };
             case_page(&state, &who, &id, None, posted).await
@@ -631,7 +631,7 @@ pub(crate) async fn add_note(
         Err(Error::Invalid(problems)) => {
             let posted = Posted {
                 note: form.anteckning,
-                errors: field_errors(problems),
+                errors: field_errors(problems, crate::i18n::Tr::default()),
                 ..Posted::default()
             };
             case_page(&state, &who, &id, None, posted).await
@@ -665,7 +665,7 @@ pub(crate) async fn send_message(
         Err(Error::Invalid(problems)) => {
             let posted = Posted {
                 message: form.meddelande,
-                errors: field_errors(problems),
+                errors: field_errors(problems, crate::i18n::Tr::default()),
                 ..Posted::default()
             };
             case_page(&state, &who, &id, None, posted).await

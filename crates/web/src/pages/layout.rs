@@ -6,6 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::error::PageError;
 use super::form::FieldError;
+use crate::i18n::Tr;
 
 /// The sections of the main menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +61,8 @@ pub(crate) struct Layout {
     pub(crate) notice: Option<&'static str>,
     /// Form errors for the error summary; non-empty prefixes the title with "Fel: ".
     pub(crate) errors: Vec<FieldError>,
+    /// The staff pages are in Swedish; the shared banners read their texts here.
+    pub(crate) tr: Tr,
 }
 
 impl Layout {
@@ -91,6 +94,7 @@ impl Layout {
             viewer,
             notice: None,
             errors: Vec::new(),
+            tr: Tr::default(),
         }
     }
 

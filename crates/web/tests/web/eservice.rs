@@ -137,8 +137,21 @@ impl EApp {
     }
 }
 
+/// Every page's answers for a whole application in `month`, the rent 6 850 kr.
+pub(crate) fn whole_application(month: &str) -> Vec<(&'static str, Vec<(&'static str, &str)>)> {
+    vec![
+        ("manad", vec![("manad", month)]),
+        ("hushall", vec![("sambo", "nej")]),
+        ("barn", vec![("atgard", "fortsatt")]),
+        ("kostnader", vec![("kostnad-housing", "6 850")]),
+        ("inkomster", vec![]),
+        ("forandringar", vec![("forandringar", "nej")]),
+        ("samtycke", vec![("samtycke", "ja")]),
+    ]
+}
+
 /// The first month offered on the month page.
-fn first_month(html: &str) -> String {
+pub(crate) fn first_month(html: &str) -> String {
     let at = html.find("name=\"manad\" value=\"").expect("a month radio") + 20;
     html[at..at + 7].to_owned()
 }
@@ -190,15 +203,7 @@ async fn a_citizen_applies_and_a_social_worker_decides() {
         html.contains("href=\"#manad\""),
         "the summary links to the field"
     );
-    for (slug, fields) in [
-        ("manad", vec![("manad", month.as_str())]),
-        ("hushall", vec![("sambo", "nej")]),
-        ("barn", vec![("atgard", "fortsatt")]),
-        ("kostnader", vec![("kostnad-housing", "6 850")]),
-        ("inkomster", vec![]),
-        ("forandringar", vec![("forandringar", "nej")]),
-        ("samtycke", vec![("samtycke", "ja")]),
-    ] {
+    for (slug, fields) in whole_application(&month) {
         let r = app.post(&format!("{base}/{slug}"), &citizen, &fields).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{slug}: {}", r.text());
     }

@@ -6,6 +6,7 @@ mod attachments;
 mod auth;
 mod cases_api;
 mod csrf;
+mod english;
 mod eservice;
 mod helpers;
 mod oidc;
