@@ -81,7 +81,8 @@ pub struct CaseDetail {
 #[derive(Debug, Clone)]
 pub struct Casework {
     engine: Engine,
-    options: CaseworkOptions,
+    /// Shared: the web layer clones the service with its state for every request.
+    options: std::sync::Arc<CaseworkOptions>,
 }
 
 /// The user task where a social worker decides.
@@ -92,7 +93,10 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 impl Casework {
     /// A case service over `engine`.
     pub fn new(engine: Engine, options: CaseworkOptions) -> Self {
-        Self { engine, options }
+        Self {
+            engine,
+            options: std::sync::Arc::new(options),
+        }
     }
 
     /// The engine.

@@ -13,6 +13,12 @@ mod workers;
 
 use clap::Parser;
 
+/// mimalloc instead of glibc's allocator: a page request allocates often on several
+/// threads at once, where glibc's arenas spent a sixth of the server's CPU (measured with
+/// `bench/casework.sh`, docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -72,8 +72,9 @@ impl StoreOptions {
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
-    /// For opening a LISTEN connection (PostgreSQL).
-    url: String,
+    /// For opening a LISTEN connection (PostgreSQL). Shared: stores are cloned often (the
+    /// web layer's state, per request).
+    url: std::sync::Arc<str>,
     /// Readers (and, on PostgreSQL, writers too).
     pool: AnyPool,
     /// SQLite's one writer connection; the same pool as `pool` on PostgreSQL.
@@ -147,7 +148,7 @@ impl Store {
         };
         Ok(Self {
             backend,
-            url: options.url.clone(),
+            url: options.url.as_str().into(),
             pool,
             writer,
             claims,

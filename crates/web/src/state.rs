@@ -1,5 +1,6 @@
 //! What every handler shares.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use flode_casework::{Casework, CaseworkOptions};
@@ -21,7 +22,8 @@ pub struct AppState {
     /// Sign-in, sessions and API tokens (over the engine's store).
     pub auth: Auth,
     /// Limits and cookie settings.
-    pub config: WebConfig,
+    /// Shared, not copied: axum clones the state for every request.
+    pub config: Arc<WebConfig>,
     /// Applications and cases of ekonomiskt bistånd.
     pub casework: Casework,
     /// Citizens' sign-in to the e-service.
@@ -43,7 +45,7 @@ impl AppState {
             staff_oidc: None,
             engine,
             metrics: None,
-            config: WebConfig::default(),
+            config: Arc::new(WebConfig::default()),
         }
     }
 
@@ -87,7 +89,7 @@ impl AppState {
 
     /// Replaces the limits and cookie settings.
     pub fn with_config(mut self, config: WebConfig) -> Self {
-        self.config = config;
+        self.config = Arc::new(config);
         self
     }
 }
