@@ -21,6 +21,10 @@ pub enum Page {
     Costs,
     /// Incomes per applicant.
     Incomes,
+    /// Assets that could be used or sold.
+    Assets,
+    /// Needs beyond the norm this month (glasses, dental care, furniture…).
+    OtherNeeds,
     /// Changes since the last application.
     Changes,
     /// Consent to fetching data from other agencies.
@@ -29,12 +33,14 @@ pub enum Page {
 
 impl Page {
     /// Every page, in the order the citizen meets them.
-    pub const ALL: [Page; 7] = [
+    pub const ALL: [Page; 9] = [
         Page::Month,
         Page::Household,
         Page::Children,
         Page::Costs,
         Page::Incomes,
+        Page::Assets,
+        Page::OtherNeeds,
         Page::Changes,
         Page::Consent,
     ];
@@ -47,6 +53,8 @@ impl Page {
             Page::Children => "barn",
             Page::Costs => "kostnader",
             Page::Incomes => "inkomster",
+            Page::Assets => "tillgangar",
+            Page::OtherNeeds => "ovriga-behov",
             Page::Changes => "forandringar",
             Page::Consent => "samtycke",
         }
@@ -60,6 +68,8 @@ impl Page {
             Page::Children => "Barn i hushållet",
             Page::Costs => "Boende och andra kostnader",
             Page::Incomes => "Inkomster",
+            Page::Assets => "Tillgångar",
+            Page::OtherNeeds => "Övriga behov",
             Page::Changes => "Har något ändrats sedan din förra ansökan?",
             Page::Consent => "Uppgifter från andra myndigheter",
         }
@@ -157,6 +167,14 @@ pub struct Answers {
     pub changes: Option<bool>,
     /// What changed.
     pub changes_text: Option<String>,
+    /// Has assets that could be used or sold (the applicant or the co-applicant).
+    pub assets: Option<bool>,
+    /// Which assets, and roughly their value.
+    pub assets_text: Option<String>,
+    /// Applies for something beyond the norm this month.
+    pub other_needs: Option<bool>,
+    /// What, and roughly what it costs.
+    pub other_needs_text: Option<String>,
     /// Consents to data being fetched from other agencies.
     pub consent: Option<bool>,
     /// Slugs of the pages answered (an all-zero costs page or an empty children list is
@@ -221,6 +239,37 @@ fn yes_no(
             None
         }
     }
+}
+
+/// A yes/no question (`fields.0`) whose yes needs a description (`fields.1`); `missing`
+/// and `missing_text` are the problems (code, Swedish text) when either is left out.
+fn yes_with_text(
+    form: &Form,
+    fields: (&str, &str),
+    missing: (&'static str, &str),
+    missing_text: (&'static str, &str),
+    problems: &mut Vec<FieldProblem>,
+) -> (Option<bool>, Option<String>) {
+    let answer = yes_no(form, fields.0, missing, problems);
+    if answer != Some(true) {
+        return (answer, None);
+    }
+    let what = text(form, fields.1);
+    if what.is_empty() {
+        problems.push(FieldProblem::new(fields.1, missing_text.0, missing_text.1));
+    } else if what.chars().count() > MAX_TEXT {
+        problems.push(
+            FieldProblem::new(
+                fields.1,
+                "problem-text-too-long",
+                format!("Beskrivningen får vara högst {MAX_TEXT} tecken"),
+            )
+            .arg("max", MAX_TEXT),
+        );
+    } else {
+        return (answer, Some(what.to_owned()));
+    }
+    (answer, None)
 }
 
 /// An amount in whole kronor; empty is 0. Spaces are allowed as thousands separators.
@@ -503,38 +552,44 @@ impl Answers {
                     next.incomes.insert(member.to_owned(), incomes);
                 }
             }
-            Page::Changes => {
-                next.changes = yes_no(
+            Page::Assets => {
+                (next.assets, next.assets_text) = yes_with_text(
                     form,
-                    "forandringar",
+                    ("tillgangar", "tillgangar-text"),
+                    (
+                        "problem-missing-assets",
+                        "Välj ja om du eller din make, maka eller sambo har tillgångar",
+                    ),
+                    ("problem-missing-assets-text", "Beskriv tillgångarna"),
+                    &mut problems,
+                );
+            }
+            Page::OtherNeeds => {
+                (next.other_needs, next.other_needs_text) = yes_with_text(
+                    form,
+                    ("ovriga-behov", "ovriga-behov-text"),
+                    (
+                        "problem-missing-other-needs",
+                        "Välj ja om du behöver söka för något mer den här månaden",
+                    ),
+                    ("problem-missing-other-needs-text", "Beskriv vad du behöver"),
+                    &mut problems,
+                );
+            }
+            Page::Changes => {
+                (next.changes, next.changes_text) = yes_with_text(
+                    form,
+                    ("forandringar", "forandringar-text"),
                     (
                         "problem-missing-changes",
                         "Välj ja om något har ändrats sedan din förra ansökan",
                     ),
+                    (
+                        "problem-missing-changes-text",
+                        "Beskriv vad som har ändrats",
+                    ),
                     &mut problems,
                 );
-                let what = text(form, "forandringar-text");
-                next.changes_text = None;
-                if next.changes == Some(true) {
-                    if what.is_empty() {
-                        problems.push(FieldProblem::new(
-                            "forandringar-text",
-                            "problem-missing-changes-text",
-                            "Beskriv vad som har ändrats",
-                        ));
-                    } else if what.chars().count() > MAX_TEXT {
-                        problems.push(
-                            FieldProblem::new(
-                                "forandringar-text",
-                                "problem-changes-text-too-long",
-                                format!("Beskrivningen får vara högst {MAX_TEXT} tecken"),
-                            )
-                            .arg("max", MAX_TEXT),
-                        );
-                    } else {
-                        next.changes_text = Some(what.to_owned());
-                    }
-                }
             }
             Page::Consent => {
                 if text(form, "samtycke") == "ja" {
@@ -684,13 +739,19 @@ impl Answers {
             );
         }
         row(
+            Page::Assets,
+            "Tillgångar",
+            yes_with_text_answer(self.assets, &self.assets_text),
+        );
+        row(
+            Page::OtherNeeds,
+            "Övriga behov",
+            yes_with_text_answer(self.other_needs, &self.other_needs_text),
+        );
+        row(
             Page::Changes,
             "Förändringar sedan förra ansökan",
-            match (self.changes, &self.changes_text) {
-                (Some(true), Some(t)) => format!("Ja: {t}"),
-                (Some(false), _) => "Nej".into(),
-                _ => String::new(),
-            },
+            yes_with_text_answer(self.changes, &self.changes_text),
         );
         row(
             Page::Consent,
@@ -702,6 +763,15 @@ impl Answers {
             },
         );
         rows
+    }
+}
+
+/// `Ja: what` or `Nej` (empty when not answered).
+fn yes_with_text_answer(answer: Option<bool>, text: &Option<String>) -> String {
+    match (answer, text) {
+        (Some(true), Some(t)) => format!("Ja: {t}"),
+        (Some(false), _) => "Nej".into(),
+        _ => String::new(),
     }
 }
 
@@ -789,10 +859,31 @@ mod tests {
 
     #[test]
     fn pages_go_in_order() {
+        assert_eq!(Page::ALL.len(), 9);
         assert_eq!(Page::Month.next(), Some(Page::Household));
+        assert_eq!(Page::Incomes.next(), Some(Page::Assets));
+        assert_eq!(Page::Assets.next(), Some(Page::OtherNeeds));
+        assert_eq!(Page::OtherNeeds.next(), Some(Page::Changes));
+        assert_eq!(Page::Changes.previous(), Some(Page::OtherNeeds));
+        assert_eq!(Page::Assets.previous(), Some(Page::Incomes));
         assert_eq!(Page::Consent.next(), None);
         assert_eq!(Page::Month.previous(), None);
         assert_eq!(Page::from_slug("barn"), Some(Page::Children));
+        assert_eq!(Page::from_slug("tillgangar"), Some(Page::Assets));
+        assert_eq!(Page::from_slug("ovriga-behov"), Some(Page::OtherNeeds));
+        // Every page is reached from the first, once, in order.
+        let walked: Vec<Page> = std::iter::successors(Some(Page::Month), |p| p.next()).collect();
+        assert_eq!(walked, Page::ALL);
+        // A draft with every page answered but one is still missing that one.
+        let mut a = Answers::default();
+        for p in Page::ALL {
+            a.answered_pages.insert(p.slug().to_owned());
+        }
+        a.answered_pages.remove("ovriga-behov");
+        assert_eq!(a.first_unanswered(), Some(Page::OtherNeeds));
+        let missing = a.unanswered();
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].field, "ovriga-behov");
     }
 
     #[test]
@@ -901,6 +992,193 @@ mod tests {
                 .consent,
             Some(true)
         );
+    }
+
+    /// The yes/no-with-description pages: (page, yes/no field, text field, the problem
+    /// codes when the answer or the description is missing).
+    const YES_WITH_TEXT: [(Page, &str, &str, &str, &str); 3] = [
+        (
+            Page::Assets,
+            "tillgangar",
+            "tillgangar-text",
+            "problem-missing-assets",
+            "problem-missing-assets-text",
+        ),
+        (
+            Page::OtherNeeds,
+            "ovriga-behov",
+            "ovriga-behov-text",
+            "problem-missing-other-needs",
+            "problem-missing-other-needs-text",
+        ),
+        (
+            Page::Changes,
+            "forandringar",
+            "forandringar-text",
+            "problem-missing-changes",
+            "problem-missing-changes-text",
+        ),
+    ];
+
+    /// The answer and its description as kept for the page.
+    fn yes_and_text(a: &Answers, page: Page) -> (Option<bool>, Option<String>) {
+        match page {
+            Page::Assets => (a.assets, a.assets_text.clone()),
+            Page::OtherNeeds => (a.other_needs, a.other_needs_text.clone()),
+            Page::Changes => (a.changes, a.changes_text.clone()),
+            other => panic!("{other:?} has no description"),
+        }
+    }
+
+    #[test]
+    fn no_answer_is_a_problem_on_the_question() {
+        for (page, field, _, missing, _) in YES_WITH_TEXT {
+            let a = Answers::default();
+            for f in [form(&[]), form(&[(field, "kanske")])] {
+                let err = a.apply(page, &f, &[]).expect_err("rejected");
+                assert_eq!(err.len(), 1, "{page:?}: {err:?}");
+                assert_eq!((err[0].field.as_str(), err[0].code), (field, missing));
+                assert!(!err[0].message.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn yes_without_a_description_is_a_problem_on_the_text_field() {
+        for (page, field, text_field, _, missing_text) in YES_WITH_TEXT {
+            let a = Answers::default();
+            for f in [
+                form(&[(field, "ja")]),
+                form(&[(field, "ja"), (text_field, "   ")]),
+            ] {
+                let err = a.apply(page, &f, &[]).expect_err("rejected");
+                assert_eq!(err.len(), 1, "{page:?}: {err:?}");
+                assert_eq!(
+                    (err[0].field.as_str(), err[0].code),
+                    (text_field, missing_text),
+                    "{page:?}"
+                );
+                assert!(err[0].message.starts_with("Beskriv"), "{}", err[0].message);
+            }
+            // An earlier answer stays as it was.
+            let before = a.apply(page, &form(&[(field, "nej")]), &[]).expect("no");
+            assert!(before.apply(page, &form(&[(field, "ja")]), &[]).is_err());
+            assert_eq!(yes_and_text(&before, page), (Some(false), None));
+        }
+    }
+
+    #[test]
+    fn a_description_too_long_is_refused_with_the_shared_code() {
+        let long = "x".repeat(MAX_TEXT + 1);
+        let just = "y".repeat(MAX_TEXT);
+        for (page, field, text_field, _, _) in YES_WITH_TEXT {
+            let a = Answers::default();
+            let err = a
+                .apply(page, &form(&[(field, "ja"), (text_field, &long)]), &[])
+                .expect_err("rejected");
+            assert_eq!(err.len(), 1, "{page:?}: {err:?}");
+            assert_eq!(err[0].field, text_field);
+            assert_eq!(err[0].code, "problem-text-too-long");
+            assert_eq!(err[0].args, vec![("max", MAX_TEXT.to_string())]);
+            let ok = a
+                .apply(page, &form(&[(field, "ja"), (text_field, &just)]), &[])
+                .expect("the longest accepted");
+            assert_eq!(yes_and_text(&ok, page), (Some(true), Some(just.clone())));
+        }
+    }
+
+    #[test]
+    fn yes_with_a_description_is_kept_trimmed_and_the_page_answered() {
+        for (page, field, text_field, _, _) in YES_WITH_TEXT {
+            let a = Answers::default();
+            let ok = a
+                .apply(
+                    page,
+                    &form(&[(field, " ja "), (text_field, "  En bil, värd 40 000 kr \n")]),
+                    &[],
+                )
+                .expect("accepted");
+            assert_eq!(
+                yes_and_text(&ok, page),
+                (Some(true), Some("En bil, värd 40 000 kr".to_owned())),
+                "{page:?}"
+            );
+            assert!(ok.answered(page));
+            // The other pages' answers are untouched.
+            for (other, ..) in YES_WITH_TEXT {
+                if other != page {
+                    assert_eq!(yes_and_text(&ok, other), (None, None), "{other:?}");
+                    assert!(!ok.answered(other));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_clears_an_earlier_description() {
+        for (page, field, text_field, _, _) in YES_WITH_TEXT {
+            let yes = Answers::default()
+                .apply(page, &form(&[(field, "ja"), (text_field, "Glasögon")]), &[])
+                .expect("yes");
+            assert_eq!(yes_and_text(&yes, page).1.as_deref(), Some("Glasögon"));
+            // The text still in the form (the field is only hidden) is not kept.
+            let no = yes
+                .apply(
+                    page,
+                    &form(&[(field, "nej"), (text_field, "Glasögon")]),
+                    &[],
+                )
+                .expect("no");
+            assert_eq!(yes_and_text(&no, page), (Some(false), None), "{page:?}");
+            assert!(no.answered(page));
+        }
+    }
+
+    #[test]
+    fn the_new_pages_are_summarised_between_incomes_and_changes() {
+        let row = |a: &Answers, page: Page| -> (String, String) {
+            let rows = a.summary();
+            let r = rows
+                .iter()
+                .find(|r| r.page == page)
+                .unwrap_or_else(|| panic!("a row for {page:?}"));
+            (r.question.clone(), r.answer.clone())
+        };
+        // Not answered yet: the rows are there, empty.
+        let a = Answers::default();
+        assert_eq!(row(&a, Page::Assets), ("Tillgångar".into(), String::new()));
+        assert_eq!(
+            row(&a, Page::OtherNeeds),
+            ("Övriga behov".into(), String::new())
+        );
+        let a = a
+            .apply(
+                Page::Assets,
+                &form(&[
+                    ("tillgangar", "ja"),
+                    ("tillgangar-text", "Sparkonto 30 000 kr"),
+                ]),
+                &[],
+            )
+            .expect("assets")
+            .apply(Page::OtherNeeds, &form(&[("ovriga-behov", "nej")]), &[])
+            .expect("other needs");
+        assert_eq!(row(&a, Page::Assets).1, "Ja: Sparkonto 30 000 kr");
+        assert_eq!(row(&a, Page::OtherNeeds).1, "Nej");
+        let a = a
+            .apply(
+                Page::OtherNeeds,
+                &form(&[("ovriga-behov", "ja"), ("ovriga-behov-text", "Glasögon")]),
+                &[],
+            )
+            .expect("other needs")
+            .apply(Page::Assets, &form(&[("tillgangar", "nej")]), &[])
+            .expect("assets");
+        assert_eq!(row(&a, Page::Assets).1, "Nej");
+        assert_eq!(row(&a, Page::OtherNeeds).1, "Ja: Glasögon");
+        // One row per page question, in the pages' order (incomes once when alone).
+        let pages: Vec<Page> = a.summary().iter().map(|r| r.page).collect();
+        assert_eq!(pages, Page::ALL);
     }
 
     #[test]

@@ -344,6 +344,11 @@ impl Casework {
             json!(if recent { "aterkommande" } else { "nyansokan" }),
         );
         v.insert("forandringar".into(), json!(answers.changes == Some(true)));
+        v.insert("tillgangar".into(), json!(answers.assets == Some(true)));
+        v.insert(
+            "ovrigaBehov".into(),
+            json!(answers.other_needs == Some(true)),
+        );
         v.insert(
             "delegationAktiv".into(),
             json!(self.options.delegation_active),

@@ -48,6 +48,8 @@ pub(crate) async fn seed_cases(casework: &Casework) -> anyhow::Result<()> {
             (Page::Children, form(&[("atgard", "fortsatt")])),
             (Page::Costs, form(&[(rent.as_str(), rent_kr)])),
             (Page::Incomes, form(&[(salary.as_str(), salary_kr)])),
+            (Page::Assets, form(&[("tillgangar", "nej")])),
+            (Page::OtherNeeds, form(&[("ovriga-behov", "nej")])),
             (Page::Changes, form(&[("forandringar", "nej")])),
             (Page::Consent, form(&[("samtycke", "ja")])),
         ] {

@@ -458,6 +458,8 @@ mod tests {
             (Page::Children, form(&[])),
             (Page::Costs, form(&[(rent.as_str(), "6850")])),
             (Page::Incomes, form(&[])),
+            (Page::Assets, form(&[("tillgangar", "nej")])),
+            (Page::OtherNeeds, form(&[("ovriga-behov", "nej")])),
             (Page::Changes, form(&[("forandringar", "nej")])),
             (Page::Consent, form(&[("samtycke", "ja")])),
         ] {

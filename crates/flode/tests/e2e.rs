@@ -187,6 +187,14 @@ fn a_citizen_applies_a_social_worker_decides_and_the_letter_reaches_mina_sidor()
         type_into(c, "#kostnad-housing", "6850").await;
         press(c, "form[action$='/kostnader'] button[type='submit']").await;
         press(c, "form[action$='/inkomster'] button[type='submit']").await;
+        // No assets, no needs beyond the norm (the second radio is Nej).
+        assert!(path(c).await.ends_with("/tillgangar"), "{}", path(c).await);
+        choose(c, "#tillgangar-1").await;
+        press(c, "form[action$='/tillgangar'] button[type='submit']").await;
+        assert!(path(c).await.ends_with("/ovriga-behov"), "{}", path(c).await);
+        choose(c, "#ovriga-behov-1").await;
+        press(c, "form[action$='/ovriga-behov'] button[type='submit']").await;
+        assert!(path(c).await.ends_with("/forandringar"), "{}", path(c).await);
         choose(c, "#forandringar-1").await;
         press(c, "form[action$='/forandringar'] button[type='submit']").await;
         choose(c, "#samtycke").await;

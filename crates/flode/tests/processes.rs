@@ -52,6 +52,8 @@ fn delegable() -> Value {
         "delegationAktiv": true,
         "ansokningstyp": "aterkommande",
         "forandringar": false,
+        "tillgangar": false,
+        "ovrigaBehov": false,
         "ssbtek": {"kallorMedFel": [], "skyddadIdentitet": false},
         "inkomstavvikelser": [],
         "utfall": "deficit",
@@ -123,6 +125,10 @@ fn everything_the_delegation_does_not_allow_goes_to_a_social_worker() {
     paid["inkomstavvikelser"] = json!(["A-kassa: 14952 kr enligt SSBTEK, 0 kr i ansökan"]);
     let mut no_delegation = delegable();
     no_delegation["delegationAktiv"] = json!(false);
+    let mut assets = delegable();
+    assets["tillgangar"] = json!(true);
+    let mut needs = delegable();
+    needs["ovrigaBehov"] = json!(true);
     let cases = [
         ("överskott (never an automated avslag)", surplus, "Avslag"),
         ("reported changes", changes, "förändringar"),
@@ -135,6 +141,8 @@ fn everything_the_delegation_does_not_allow_goes_to_a_social_worker() {
             "högre inkomster",
         ),
         ("no active delegation", no_delegation, "delegation"),
+        ("assets declared", assets, "tillgångar"),
+        ("needs beyond the norm", needs, "behov utöver"),
         ("nothing known", json!({}), "räcker inte"),
     ];
     for (what, vars, reason) in cases {

@@ -291,6 +291,14 @@ async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>
             Page::Incomes,
             form(&[("inkomst-sokande-unemployment_benefit", "9000")]),
         ),
+        (
+            Page::Assets,
+            form(&[
+                ("tillgangar", "ja"),
+                ("tillgangar-text", "Bil, cirka 25 000 kr"),
+            ]),
+        ),
+        (Page::OtherNeeds, form(&[("ovriga-behov", "nej")])),
         (Page::Changes, form(&[("forandringar", "nej")])),
         (Page::Consent, form(&[("samtycke", "ja")])),
     ] {

@@ -9,7 +9,7 @@
 //! simulator's test identities.
 //!
 //! After signing in, every step is plain HTTP against `flode serve`, as a browser without
-//! JavaScript does it: start a draft, post the seven question pages, submit.
+//! JavaScript does it: start a draft, post the nine question pages, submit.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -172,15 +172,18 @@ impl Citizen {
         Ok(())
     }
 
-    /// The seven pages: one adult without partner or children, rent 6 850 kr, no incomes
-    /// stated (SSBTEK's data for the person still counts), no changes, consent.
+    /// The nine pages: one adult without partner or children, rent 6 850 kr, no incomes
+    /// stated (SSBTEK's data for the person still counts), no assets, no needs beyond the
+    /// norm, no changes, consent.
     pub(crate) async fn fill(&self, draft: &str, month: &str) -> anyhow::Result<()> {
-        let pages: [Page<'_>; 7] = [
+        let pages: [Page<'_>; 9] = [
             ("manad", "hushall", &[("manad", month)]),
             ("hushall", "barn", &[("sambo", "nej")]),
             ("barn", "kostnader", &[("atgard", "fortsatt")]),
             ("kostnader", "inkomster", &[("kostnad-housing", "6850")]),
-            ("inkomster", "forandringar", &[]),
+            ("inkomster", "tillgangar", &[]),
+            ("tillgangar", "ovriga-behov", &[("tillgangar", "nej")]),
+            ("ovriga-behov", "forandringar", &[("ovriga-behov", "nej")]),
             ("forandringar", "samtycke", &[("forandringar", "nej")]),
             ("samtycke", "kontrollera", &[("samtycke", "ja")]),
         ];

@@ -1,7 +1,7 @@
 //! Casework over HTTP, against a running `flode serve` (a release build, started here as a
 //! child process on a scratch database):
 //!
-//! - **submission → proposal ready**: rounds of N citizens (50) who each fill in the seven
+//! - **submission → proposal ready**: rounds of N citizens (50) who each fill in the nine
 //!   question pages of ekonomiskt bistånd (untimed), then all press "Skicka ansökan" at
 //!   once. Timed from just before each submit POST is sent until the database shows the
 //!   case's process at its decision point: the user task `utred-och-besluta` exists, or

@@ -1,12 +1,15 @@
 //! A citizen's application becomes a case, and a social worker decides it: through the case
 //! service over a real store and engine, with the shipped model, on SQLite and PostgreSQL.
 
-use flode_casework::{CaseStatus, Citizen, Error, Page, cost_field};
+use flode_casework::{
+    AUTOMATED_DECIDER, CaseStatus, Casework, Citizen, Error, Form, Page, cost_field,
+};
 use flode_engine::Engine;
+use flode_store::CaseRecord;
 use flode_test_db::databases;
 use serde_json::{Map, Value, json};
 
-use crate::support::{NOW, casework, citizen, fill_in, form};
+use crate::support::{NOW, casework, citizen, fill_in, fill_in_month, form, other, third};
 
 /// Completes the one open job of `job_type` with `vars`.
 async fn work(engine: &Engine, job_type: &str, vars: Value) -> Map<String, Value> {
@@ -46,7 +49,7 @@ async fn an_application_becomes_one_case_that_a_social_worker_decides() {
         // Submitting before every page is answered lists what is missing.
         let err = cw.submit(&who, &draft.id).await.expect_err("incomplete");
         assert!(
-            matches!(&err, Error::Invalid(p) if p.len() == 7),
+            matches!(&err, Error::Invalid(p) if p.len() == Page::ALL.len()),
             "{}: {err}",
             db.name
         );
@@ -205,6 +208,8 @@ async fn next_months_application_is_prefilled_from_this_months() {
             (Page::Children, form(&[])),
             (Page::Costs, form(&[(rent.as_str(), "6850")])),
             (Page::Incomes, form(&[])),
+            (Page::Assets, form(&[("tillgangar", "nej")])),
+            (Page::OtherNeeds, form(&[("ovriga-behov", "nej")])),
             (Page::Changes, form(&[("forandringar", "nej")])),
             (Page::Consent, form(&[("samtycke", "ja")])),
         ] {
@@ -227,6 +232,114 @@ async fn next_months_application_is_prefilled_from_this_months() {
             "{}",
             second.variables["hushall"]
         );
+    }
+}
+
+/// Submits `who`'s application for `month` (the pages as [`fill_in_month`]) and works its
+/// jobs as an unremarkable household's: SSBTEK answers from every source, no protected
+/// personal data, and the calculation shows a deficit with no income above the declared.
+/// What the delegation rules decide then rests on the application alone.
+async fn apply_and_calculate(
+    cw: &Casework,
+    who: &Citizen,
+    month: &str,
+    answered: &[(Page, Form)],
+) -> CaseRecord {
+    let draft = cw.draft(who).await.expect("draft");
+    fill_in_month(cw, who, &draft.id, month, answered).await;
+    let case = cw.submit(who, &draft.id).await.expect("submitted");
+    let engine = cw.engine();
+    let seen = work(
+        engine,
+        "ssbtek.fetch",
+        json!({"ssbtek": {"kallorMedFel": [], "skyddadIdentitet": false}}),
+    )
+    .await;
+    assert_eq!(seen["arendeId"], case.case_number.as_str());
+    work(
+        engine,
+        "forsorjningsstod.calculate",
+        json!({"berakning": {"support": 4590}, "utfall": "deficit", "inkomstavvikelser": []}),
+    )
+    .await;
+    case
+}
+
+#[tokio::test]
+async fn a_reapplication_declaring_assets_or_other_needs_goes_to_a_social_worker() {
+    for db in databases("flode_casework") {
+        let cw = casework(&db).await;
+        let assets = form(&[
+            ("tillgangar", "ja"),
+            ("tillgangar-text", "En bil, värd ungefär 40 000 kr"),
+        ]);
+        let needs = form(&[
+            ("ovriga-behov", "ja"),
+            ("ovriga-behov-text", "Glasögon, 2 400 kr"),
+        ]);
+        let stories = [
+            ("nothing declared", citizen(), vec![], None),
+            (
+                "assets",
+                other(),
+                vec![(Page::Assets, assets)],
+                Some("tillgangar"),
+            ),
+            (
+                "other needs",
+                third(),
+                vec![(Page::OtherNeeds, needs)],
+                Some("ovrigaBehov"),
+            ),
+        ];
+        for (what, who, answered, declared) in stories {
+            let what = format!("{}: {what}", db.name);
+            // December: a first application, which a social worker always decides.
+            let first = apply_and_calculate(&cw, &who, "2026-12", &[]).await;
+            let detail = cw.case_for_staff(&first.id, "anna").await.expect("case");
+            assert_eq!(detail.variables["ansokningstyp"], "nyansokan", "{what}");
+            assert_eq!(detail.summary.status, CaseStatus::WithCaseWorker, "{what}");
+
+            // January: the monthly re-application, SSBTEK complete, a deficit, no changes.
+            let case = apply_and_calculate(&cw, &who, "2027-01", &answered).await;
+            let detail = cw.case_for_staff(&case.id, "anna").await.expect("case");
+            let vars = &detail.variables;
+            assert_eq!(vars["ansokningstyp"], "aterkommande", "{what}");
+            assert_eq!(vars["forandringar"], false, "{what}");
+            let why = vars["delegation"]["skal"].as_str().unwrap_or_default();
+            let status = cw
+                .citizen_case(&who, &case.id)
+                .await
+                .expect("own case")
+                .status;
+            match declared {
+                // Otherwise automatable: granted by the delegation, no one's task.
+                None => {
+                    assert_eq!(vars["tillgangar"], false, "{what}");
+                    assert_eq!(vars["ovrigaBehov"], false, "{what}");
+                    assert_eq!(vars["delegation"]["automatiskt"], true, "{what}: {why}");
+                    assert!(detail.decision_task.is_none(), "{what}");
+                    assert_eq!(status, CaseStatus::Decided, "{what}");
+                    assert_eq!(vars["beslut"]["fattatAv"], AUTOMATED_DECIDER, "{what}");
+                    assert_eq!(vars["beslut"]["utfall"], "bifall", "{what}");
+                    assert_eq!(vars["beslut"]["belopp"], 4590, "{what}");
+                }
+                // What was declared makes a person look: the task waits, with the reason.
+                Some(variable) => {
+                    assert_eq!(vars[variable], true, "{what}");
+                    assert_eq!(vars["delegation"]["automatiskt"], false, "{what}: {why}");
+                    assert!(why.contains("tillgångar eller behov"), "{what}: {why}");
+                    assert!(detail.decision_task.is_some(), "{what}");
+                    assert!(vars.get("beslut").is_none(), "{what}");
+                    assert_eq!(status, CaseStatus::WithCaseWorker, "{what}");
+                    // The social worker sees what was declared.
+                    let rows = detail.answers.summary();
+                    let page = answered[0].0;
+                    let row = rows.iter().find(|r| r.page == page).expect("a row");
+                    assert!(row.answer.starts_with("Ja: "), "{what}: {}", row.answer);
+                }
+            }
+        }
     }
 }
 

@@ -29,6 +29,15 @@ pub(crate) fn other() -> Citizen {
     }
 }
 
+/// A third synthetic person (a samordningsnummer).
+pub(crate) fn third() -> Citizen {
+    Citizen {
+        personnummer: "198503611017".into(),
+        name: "Tredje Person".into(),
+        auth_ref: "test-idp-3".into(),
+    }
+}
+
 pub(crate) fn form(pairs: &[(&str, &str)]) -> Form {
     pairs
         .iter()
@@ -59,19 +68,43 @@ pub(crate) async fn casework(db: &TestDb) -> Casework {
     casework_at(db, &ManualClock::new(NOW)).await
 }
 
-/// Answers every page for december 2026: alone, rent 6 850 kr, no incomes.
+/// Answers every page for december 2026: alone, rent 6 850 kr, no incomes, no assets, no
+/// other needs, no changes.
 pub(crate) async fn fill_in(cw: &Casework, who: &Citizen, id: &str) {
+    fill_in_month(cw, who, id, "2026-12", &[]).await;
+}
+
+/// Answers every page for `month` as [`fill_in`] does, but with the form in `answered` for
+/// the pages it names (assets declared, say).
+pub(crate) async fn fill_in_month(
+    cw: &Casework,
+    who: &Citizen,
+    id: &str,
+    month: &str,
+    answered: &[(Page, Form)],
+) {
     let rent = cost_field(flode_casework::COSTS[0]);
     let pages = [
-        (Page::Month, form(&[("manad", "2026-12")])),
+        (Page::Month, form(&[("manad", month)])),
         (Page::Household, form(&[("sambo", "nej")])),
         (Page::Children, form(&[])),
         (Page::Costs, form(&[(rent.as_str(), "6 850")])),
         (Page::Incomes, form(&[])),
+        (Page::Assets, form(&[("tillgangar", "nej")])),
+        (Page::OtherNeeds, form(&[("ovriga-behov", "nej")])),
         (Page::Changes, form(&[("forandringar", "nej")])),
         (Page::Consent, form(&[("samtycke", "ja")])),
     ];
-    for (page, f) in pages {
+    assert_eq!(
+        pages.each_ref().map(|(p, _)| *p),
+        Page::ALL,
+        "the stories answer every page"
+    );
+    for (page, default) in pages {
+        let f = answered
+            .iter()
+            .find(|(p, _)| *p == page)
+            .map_or(default, |(_, f)| f.clone());
         cw.save_page(who, id, page, &f).await.expect("page saved");
     }
 }

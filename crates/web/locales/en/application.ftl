@@ -7,6 +7,8 @@ application-title-household = Do you live with a spouse or partner?
 application-title-children = Children in your household
 application-title-costs = Housing and other costs
 application-title-incomes = Income
+application-title-assets = Assets
+application-title-other-needs = Other needs
 application-title-changes = Has anything changed since your last application?
 application-title-consent = Information from other agencies
 application-title-check = Check your answers
@@ -109,6 +111,18 @@ application-income-tax-free-disability-allowance = Tax-free disability allowance
 application-income-student-aid-supplement = CSN extra supplement
 application-income-small-gift = Small gift from a foundation
 
+## Assets
+application-assets = Do you, or your spouse or partner, have any assets that could be used or sold?
+application-assets-hint = For example money in bank accounts, shares, funds, a car, a boat, a holiday home or other property. As a rule, assets must be used before financial assistance can be given.
+application-assets-what = What assets are they, and roughly what are they worth?
+application-assets-what-hint = Only fill this in if you answered yes.
+
+## Other needs
+application-other-needs = Do you need to apply for assistance with anything beyond the usual this month?
+application-other-needs-hint = For example glasses, dental care, furniture, household equipment or moving costs. A case worker will assess it.
+application-other-needs-what = What do you need, and roughly what does it cost?
+application-other-needs-what-hint = Only fill this in if you answered yes.
+
 ## Changes
 application-changes = Has anything changed since your last application?
 application-changes-what = What has changed?
@@ -131,8 +145,11 @@ application-summary-partner-yes = { $n ->
 application-summary-children = Children
 application-summary-costs = Costs
 application-summary-partner-incomes = Co-applicant's income
+application-summary-assets = Assets
+application-summary-other-needs = Other needs
 application-summary-changes = Changes since your last application
-application-summary-changes-yes = Yes: { $text }
+# A yes with its description (assets, other needs, changes): "Yes: New address".
+application-summary-yes-with-text = Yes: { $text }
 application-summary-consent = Consent to getting information
 application-attachments = Attachments
 application-attachments-count = { $n ->

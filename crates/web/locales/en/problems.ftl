@@ -80,9 +80,13 @@ problem-child-not-added = You have entered details of a child. Add the child, or
 problem-amount-negative = { problem-arg-amount-label } cannot be a negative amount
 problem-amount-too-large = { problem-arg-amount-label } must be { $max } kronor a month or less
 problem-amount-whole-kronor = { problem-arg-amount-label } must be a whole number of kronor, like 4500
+problem-missing-assets = Select yes if you or your spouse or partner have assets
+problem-missing-assets-text = Describe the assets
+problem-missing-other-needs = Select yes if you need to apply for anything else this month
+problem-missing-other-needs-text = Describe what you need
 problem-missing-changes = Select yes if anything has changed since your last application
 problem-missing-changes-text = Enter what has changed
-problem-changes-text-too-long = The description must be { $max } characters or fewer
+problem-text-too-long = The description must be { $max } characters or fewer
 problem-missing-consent = You need to give your consent to apply here. If you do not want to, you can apply on a paper form at social services
 
 ## Sending the application
@@ -93,6 +97,8 @@ problem-unanswered-page =
         [barn] Children in the household
         [kostnader] Housing and other costs
         [inkomster] Income
+        [tillgangar] Assets
+        [ovriga-behov] Other needs
         [forandringar] Has anything changed since your last application?
         [samtycke] Information from other agencies
        *[other] { $title }

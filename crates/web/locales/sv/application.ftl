@@ -7,6 +7,8 @@ application-title-household = Bor du med en make, maka eller sambo?
 application-title-children = Barn i hushållet
 application-title-costs = Boende och andra kostnader
 application-title-incomes = Inkomster
+application-title-assets = Tillgångar
+application-title-other-needs = Övriga behov
 application-title-changes = Har något ändrats sedan din förra ansökan?
 application-title-consent = Uppgifter från andra myndigheter
 application-title-check = Kontrollera dina svar
@@ -103,6 +105,18 @@ application-income-tax-free-disability-allowance = Skattefri handikappersättnin
 application-income-student-aid-supplement = CSN:s extra tillägg
 application-income-small-gift = Mindre gåva från fond
 
+## Assets
+application-assets = Har du, eller din make, maka eller sambo, tillgångar som går att använda eller sälja?
+application-assets-hint = Till exempel pengar på bankkonton, aktier, fonder, bil, båt, fritidshus eller annan fastighet. Tillgångar ska i regel användas innan bistånd kan ges.
+application-assets-what = Vilka tillgångar, och ungefär vad är de värda?
+application-assets-what-hint = Fyll bara i om du svarade ja.
+
+## Other needs
+application-other-needs = Behöver du söka bistånd för något mer än det vanliga den här månaden?
+application-other-needs-hint = Till exempel glasögon, tandvård, möbler, hemutrustning eller flyttkostnader. En handläggare prövar det.
+application-other-needs-what = Vad behöver du, och ungefär vad kostar det?
+application-other-needs-what-hint = Fyll bara i om du svarade ja.
+
 ## Changes
 application-changes = Har något ändrats sedan din förra ansökan?
 application-changes-what = Vad har ändrats?
@@ -122,8 +136,11 @@ application-summary-partner-yes = Ja, { $n } år
 application-summary-children = Barn
 application-summary-costs = Kostnader
 application-summary-partner-incomes = Medsökandes inkomster
+application-summary-assets = Tillgångar
+application-summary-other-needs = Övriga behov
 application-summary-changes = Förändringar sedan förra ansökan
-application-summary-changes-yes = Ja: { $text }
+# A yes with its description (assets, other needs, changes): "Ja: Ny adress".
+application-summary-yes-with-text = Ja: { $text }
 application-summary-consent = Samtycke till att hämta uppgifter
 application-attachments = Bilagor
 application-attachments-count = { $n ->

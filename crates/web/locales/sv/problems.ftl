@@ -18,9 +18,13 @@ problem-child-not-added = Du har fyllt i uppgifter om ett barn. Tryck på ”Lä
 problem-amount-negative = { $label } kan inte vara ett negativt belopp
 problem-amount-too-large = { $label } måste vara högst { $max } kronor per månad
 problem-amount-whole-kronor = { $label } ska anges i hela kronor, till exempel 4500
+problem-missing-assets = Välj ja om du eller din make, maka eller sambo har tillgångar
+problem-missing-assets-text = Beskriv tillgångarna
+problem-missing-other-needs = Välj ja om du behöver söka för något mer den här månaden
+problem-missing-other-needs-text = Beskriv vad du behöver
 problem-missing-changes = Välj ja om något har ändrats sedan din förra ansökan
 problem-missing-changes-text = Beskriv vad som har ändrats
-problem-changes-text-too-long = Beskrivningen får vara högst { $max } tecken
+problem-text-too-long = Beskrivningen får vara högst { $max } tecken
 problem-missing-consent = Du behöver samtycka för att söka här. Vill du inte det kan du söka på blankett hos socialtjänsten
 
 ## Sending the application

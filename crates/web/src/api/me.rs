@@ -59,7 +59,8 @@ pub(crate) struct DraftView {
     /// Application id.
     id: String,
     /// The answers so far (`month`, `partner`, `partner_age`, `children`, `costs`,
-    /// `incomes`, `changes`, `changes_text`, `consent`, `answered_pages`).
+    /// `incomes`, `assets`, `assets_text`, `other_needs`, `other_needs_text`, `changes`,
+    /// `changes_text`, `consent`, `answered_pages`).
     #[schema(value_type = Object)]
     answers: Value,
     /// The answers as question and answer rows (check your answers), in Swedish.
@@ -219,7 +220,9 @@ pub(crate) async fn draft(
 /// Saves one page of a draft, with the fields exactly as the e-service's form posts them
 /// (e.g. `{"manad": "2026-12"}`; `{"sambo": "nej"}`; on `barn`, `{"atgard": "lagg-till",
 /// "barn-alder": "7", "barn-lunch": "ja"}` adds a child, `{"atgard": "ta-bort-0"}`
-/// removes one and `{}` goes on; `{"kostnad-housing": "6850"}`; `{"samtycke": "ja"}`).
+/// removes one and `{}` goes on; `{"kostnad-housing": "6850"}`; `{"tillgangar": "ja",
+/// "tillgangar-text": "Bil"}`, likewise `ovriga-behov` and `forandringar` with their
+/// `-text`; `{"samtycke": "ja"}`).
 /// A page with problems saves nothing.
 #[utoipa::path(
     put,
@@ -228,7 +231,7 @@ pub(crate) async fn draft(
     security(("medborgare" = [])),
     params(
         ("id" = String, Path, description = "Application id"),
-        ("page" = String, Path, description = "`manad`, `hushall`, `barn`, `kostnader`, `inkomster`, `forandringar` or `samtycke`"),
+        ("page" = String, Path, description = "`manad`, `hushall`, `barn`, `kostnader`, `inkomster`, `tillgangar`, `ovriga-behov`, `forandringar` or `samtycke`"),
     ),
     request_body(content = Object, description = "The page's form fields, name → value (strings; numbers are taken as text)"),
     responses(

@@ -46,6 +46,8 @@ fn title(tr: Tr, page: Page) -> String {
         Page::Children => tr.t("application-title-children"),
         Page::Costs => tr.t("application-title-costs"),
         Page::Incomes => tr.t("application-title-incomes"),
+        Page::Assets => tr.t("application-title-assets"),
+        Page::OtherNeeds => tr.t("application-title-other-needs"),
         Page::Changes => tr.t("application-title-changes"),
         Page::Consent => tr.t("application-title-consent"),
     }
@@ -130,7 +132,7 @@ fn child_text(tr: Tr, c: &Child) -> String {
     parts.join(", ")
 }
 
-/// `Steg 2 av 7`.
+/// `Steg 2 av 9`.
 fn step_text(tr: Tr, step: usize, steps: usize) -> String {
     tr.with_args(
         "application-step",
@@ -205,7 +207,7 @@ struct QuestionPage {
     id: String,
     slug: &'static str,
     back: String,
-    /// `Steg 2 av 7`.
+    /// `Steg 2 av 9`.
     step: String,
     intro: Option<String>,
     groups: Vec<Group>,
@@ -284,6 +286,23 @@ fn values(page: Page, answers: &Answers) -> Form {
                 }
             }
         }
+        Page::Assets => {
+            set("tillgangar".into(), yes_no_value(answers.assets).into());
+            set(
+                "tillgangar-text".into(),
+                answers.assets_text.clone().unwrap_or_default(),
+            );
+        }
+        Page::OtherNeeds => {
+            set(
+                "ovriga-behov".into(),
+                yes_no_value(answers.other_needs).into(),
+            );
+            set(
+                "ovriga-behov-text".into(),
+                answers.other_needs_text.clone().unwrap_or_default(),
+            );
+        }
         Page::Changes => {
             set("forandringar".into(), yes_no_value(answers.changes).into());
             set(
@@ -298,6 +317,25 @@ fn values(page: Page, answers: &Answers) -> Form {
         }
     }
     form
+}
+
+/// A yes/no question (`names.0`, with its optional hint) and, under it, the textarea
+/// (`names.1`) that describes a yes: `texts` are the question, the textarea's label and
+/// the textarea's hint.
+fn yes_with_text(
+    tr: Tr,
+    form: &Form,
+    names: (&str, &str),
+    hint: Option<String>,
+    texts: [String; 3],
+) -> Vec<Field> {
+    let v = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let [question, label, what_hint] = texts;
+    let mut answer = yes_no(tr, names.0, &question, &v(names.0));
+    answer.hint = hint;
+    let mut what = Field::new("textarea", names.1, label).hint(what_hint);
+    what.value = v(names.1);
+    vec![answer, what]
 }
 
 fn groups(tr: Tr, page: Page, answers: &Answers, months: &[String], form: &Form) -> Vec<Group> {
@@ -387,24 +425,39 @@ fn groups(tr: Tr, page: Page, answers: &Answers, months: &[String], form: &Form)
                     .collect(),
             })
             .collect(),
-        Page::Changes => {
-            let mut what = Field::new(
-                "textarea",
-                "forandringar-text",
+        Page::Assets => one(yes_with_text(
+            tr,
+            form,
+            ("tillgangar", "tillgangar-text"),
+            Some(tr.t("application-assets-hint")),
+            [
+                tr.t("application-assets"),
+                tr.t("application-assets-what"),
+                tr.t("application-assets-what-hint"),
+            ],
+        )),
+        Page::OtherNeeds => one(yes_with_text(
+            tr,
+            form,
+            ("ovriga-behov", "ovriga-behov-text"),
+            Some(tr.t("application-other-needs-hint")),
+            [
+                tr.t("application-other-needs"),
+                tr.t("application-other-needs-what"),
+                tr.t("application-other-needs-what-hint"),
+            ],
+        )),
+        Page::Changes => one(yes_with_text(
+            tr,
+            form,
+            ("forandringar", "forandringar-text"),
+            None,
+            [
+                tr.t("application-changes"),
                 tr.t("application-changes-what"),
-            )
-            .hint(tr.t("application-changes-what-hint"));
-            what.value = v("forandringar-text");
-            one(vec![
-                yes_no(
-                    tr,
-                    "forandringar",
-                    &tr.t("application-changes"),
-                    &v("forandringar"),
-                ),
-                what,
-            ])
-        }
+                tr.t("application-changes-what-hint"),
+            ],
+        )),
         Page::Consent => {
             let mut f = Field::new("checkbox", "samtycke", tr.t("application-consent"));
             f.value = v("samtycke");
@@ -565,6 +618,15 @@ fn amounts(tr: Tr, rows: Vec<(String, i64)>) -> String {
     }
 }
 
+/// `Ja: what` or `Nej`; empty when not answered.
+fn yes_with_text_answer(tr: Tr, answer: Option<bool>, text: &Option<String>) -> String {
+    match (answer, text) {
+        (Some(true), Some(t)) => tr.with("application-summary-yes-with-text", "text", t),
+        (Some(false), _) => tr.t("application-no"),
+        _ => String::new(),
+    }
+}
+
 /// The answers as check your answers shows them: (page, question, answer; empty when not
 /// answered). The same rows as [`Answers::summary`], in the page's language.
 fn summary(tr: Tr, answers: &Answers) -> Vec<(Page, String, String)> {
@@ -629,13 +691,19 @@ fn summary(tr: Tr, answers: &Answers) -> Vec<(Page, String, String)> {
         rows.push((Page::Incomes, question, amounts(tr, incomes)));
     }
     rows.push((
+        Page::Assets,
+        tr.t("application-summary-assets"),
+        yes_with_text_answer(tr, answers.assets, &answers.assets_text),
+    ));
+    rows.push((
+        Page::OtherNeeds,
+        tr.t("application-summary-other-needs"),
+        yes_with_text_answer(tr, answers.other_needs, &answers.other_needs_text),
+    ));
+    rows.push((
         Page::Changes,
         tr.t("application-summary-changes"),
-        match (answers.changes, &answers.changes_text) {
-            (Some(true), Some(t)) => tr.with("application-summary-changes-yes", "text", t),
-            (Some(false), _) => tr.t("application-no"),
-            _ => String::new(),
-        },
+        yes_with_text_answer(tr, answers.changes, &answers.changes_text),
     ));
     rows.push((
         Page::Consent,
@@ -764,6 +832,9 @@ mod tests {
             ],
             changes: Some(true),
             changes_text: Some("Ny adress".into()),
+            assets: Some(true),
+            assets_text: Some("Bil, cirka 40 000 kr".into()),
+            other_needs: Some(false),
             consent: Some(true),
             ..Answers::default()
         };
@@ -808,11 +879,116 @@ mod tests {
             .map(|r| (r.page.slug(), r.question, r.answer))
             .collect();
         assert_eq!(ours, theirs);
+        // The other way round: no assets, other needs with their text.
+        let flipped = Answers {
+            assets: Some(false),
+            assets_text: None,
+            other_needs: Some(true),
+            other_needs_text: Some("Glasögon, 2 500 kr".into()),
+            changes: Some(false),
+            changes_text: None,
+            ..a
+        };
+        let ours: Vec<_> = summary(sv(), &flipped).into_iter().map(|r| r.2).collect();
+        let theirs: Vec<_> = flipped.summary().into_iter().map(|r| r.answer).collect();
+        assert_eq!(ours, theirs);
+        assert!(
+            ours.contains(&"Ja: Glasögon, 2 500 kr".to_owned()),
+            "{ours:?}"
+        );
         let empty = Answers::default();
         let ours: Vec<_> = summary(sv(), &empty).into_iter().map(|r| r.2).collect();
         let theirs: Vec<_> = empty.summary().into_iter().map(|r| r.answer).collect();
         assert_eq!(ours, theirs);
-        assert_eq!(step_text(sv(), 2, 7), "Steg 2 av 7");
+        assert_eq!(step_text(sv(), 2, Page::ALL.len()), "Steg 2 av 9");
+    }
+
+    /// Every text of a page's fields: labels, hints and choices.
+    fn texts(tr: Tr, page: Page, answers: &Answers) -> Vec<String> {
+        let form = values(page, answers);
+        groups(tr, page, answers, &["2026-12".to_owned()], &form)
+            .into_iter()
+            .flat_map(|g| {
+                g.heading
+                    .into_iter()
+                    .chain(g.fields.into_iter().flat_map(|f| {
+                        let options: Vec<String> = f.options.into_iter().map(|o| o.label).collect();
+                        std::iter::once(f.label).chain(f.hint).chain(options)
+                    }))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn assets_and_other_needs_are_asked_like_changes() {
+        let a = answers();
+        for (page, names, question, what) in [
+            (
+                Page::Assets,
+                ("tillgangar", "tillgangar-text"),
+                "Har du, eller din make, maka eller sambo, tillgångar som går att använda eller sälja?",
+                "Vilka tillgångar, och ungefär vad är de värda?",
+            ),
+            (
+                Page::OtherNeeds,
+                ("ovriga-behov", "ovriga-behov-text"),
+                "Behöver du söka bistånd för något mer än det vanliga den här månaden?",
+                "Vad behöver du, och ungefär vad kostar det?",
+            ),
+        ] {
+            let form = values(page, &a);
+            let fields: Vec<Field> = groups(sv(), page, &a, &[], &form)
+                .into_iter()
+                .flat_map(|g| g.fields)
+                .collect();
+            assert_eq!(fields.len(), 2, "{page:?}");
+            assert_eq!(
+                (fields[0].kind, fields[0].name.as_str()),
+                ("radios", names.0)
+            );
+            assert_eq!(fields[0].label, question);
+            assert!(
+                fields[0]
+                    .hint
+                    .as_deref()
+                    .is_some_and(|h| h.starts_with("Till exempel"))
+            );
+            assert_eq!(
+                fields[0].options[0].id, names.0,
+                "the error summary's anchor"
+            );
+            assert_eq!(
+                (fields[1].kind, fields[1].name.as_str()),
+                ("textarea", names.1)
+            );
+            assert_eq!(fields[1].label, what);
+            assert_eq!(
+                fields[1].hint.as_deref(),
+                Some("Fyll bara i om du svarade ja.")
+            );
+        }
+        // The saved answers are shown again.
+        let form = values(Page::Assets, &a);
+        assert_eq!(form["tillgangar"], "ja");
+        assert_eq!(form["tillgangar-text"], "Bil, cirka 40 000 kr");
+        assert_eq!(values(Page::OtherNeeds, &a)["ovriga-behov"], "nej");
+    }
+
+    #[test]
+    fn every_page_is_translated() {
+        let a = answers();
+        for page in Page::ALL {
+            let (swedish, english) = (texts(sv(), page, &a), texts(en(), page, &a));
+            assert_eq!(swedish.len(), english.len(), "{page:?}");
+            for (s, e) in swedish.iter().zip(&english) {
+                assert!(!e.starts_with("application-"), "{page:?}: {e}");
+                assert!(!s.starts_with("application-"), "{page:?}: {s}");
+                // Names the same in both languages (the pension is a pension).
+                if s != "Pension" {
+                    assert_ne!(s, e, "{page:?}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -830,7 +1006,7 @@ mod tests {
         }
         assert_eq!(month_label(en(), "2026-12"), "December 2026");
         assert_eq!(month_label(en(), "2026-13"), "2026-13");
-        assert_eq!(step_text(en(), 2, 7), "Step 2 of 7");
+        assert_eq!(step_text(en(), 2, Page::ALL.len()), "Step 2 of 9");
         let a = answers();
         assert_eq!(
             child_text(en(), &a.children[0]),
@@ -847,7 +1023,16 @@ mod tests {
         assert_eq!(rows[4].1, "Your income");
         assert_eq!(rows[4].2, "None");
         assert_eq!(rows[5].2, "Wages after tax: 15\u{a0}000\u{a0}kr");
-        assert_eq!(rows[6].2, "Yes: Ny adress");
+        assert_eq!(
+            (rows[6].0, rows[6].1.as_str(), rows[6].2.as_str()),
+            (Page::Assets, "Assets", "Yes: Bil, cirka 40 000 kr")
+        );
+        assert_eq!(
+            (rows[7].0, rows[7].1.as_str(), rows[7].2.as_str()),
+            (Page::OtherNeeds, "Other needs", "No")
+        );
+        assert_eq!(rows[8].2, "Yes: Ny adress");
+        assert_eq!(rows.len(), 10);
         for (n, text) in [
             (0, "You have not attached any files."),
             (1, "You have attached 1 file."),

@@ -330,13 +330,21 @@ mod tests {
                 .collect();
             out.extend(refused(&couple, Page::Incomes, &incomes));
         }
+        // The yes-with-text pages: no answer, yes without text, yes with too long a text
+        // (the same `problem-text-too-long` on each).
         let long = "x".repeat(2001);
-        for changes in [
-            vec![],
-            vec![("forandringar", "ja")],
-            vec![("forandringar", "ja"), ("forandringar-text", &long)],
+        for (page, question, text) in [
+            (Page::Assets, "tillgangar", "tillgangar-text"),
+            (Page::OtherNeeds, "ovriga-behov", "ovriga-behov-text"),
+            (Page::Changes, "forandringar", "forandringar-text"),
         ] {
-            out.extend(refused(&none, Page::Changes, &form(&changes)));
+            for answer in [
+                vec![],
+                vec![(question, "ja")],
+                vec![(question, "ja"), (text, long.as_str())],
+            ] {
+                out.extend(refused(&none, page, &form(&answer)));
+            }
         }
         out.extend(refused(&none, Page::Consent, &form(&[])));
         out.extend(none.unanswered());
@@ -441,6 +449,69 @@ mod tests {
             .filter(|id| id.starts_with("problem-") && !id.starts_with("problem-arg-"))
             .collect();
         assert_eq!(texts, covered, "texts vs. codes");
+    }
+
+    #[test]
+    fn the_yes_with_text_pages_name_their_fields_and_share_the_length_limit() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        let none = Answers::default();
+        for (page, question, text, missing, missing_text) in [
+            (
+                Page::Assets,
+                "tillgangar",
+                "tillgangar-text",
+                "Select yes if you or your spouse or partner have assets",
+                "Describe the assets",
+            ),
+            (
+                Page::OtherNeeds,
+                "ovriga-behov",
+                "ovriga-behov-text",
+                "Select yes if you need to apply for anything else this month",
+                "Describe what you need",
+            ),
+            (
+                Page::Changes,
+                "forandringar",
+                "forandringar-text",
+                "Select yes if anything has changed since your last application",
+                "Enter what has changed",
+            ),
+        ] {
+            let errors = field_errors(refused(&none, page, &form(&[])), en);
+            assert_eq!(errors.len(), 1, "{page:?}");
+            assert_eq!(
+                (errors[0].field.as_str(), errors[0].message.as_str()),
+                (question, missing)
+            );
+            let errors = field_errors(refused(&none, page, &form(&[(question, "ja")])), en);
+            assert_eq!(
+                (errors[0].field.as_str(), errors[0].message.as_str()),
+                (text, missing_text)
+            );
+            let long = "å".repeat(2001);
+            let problems = refused(&none, page, &form(&[(question, "ja"), (text, &long)]));
+            assert_eq!(problems[0].code, "problem-text-too-long", "{page:?}");
+            assert_eq!(problems[0].field, text);
+            let swedish = field_errors(problems.clone(), sv);
+            assert_eq!(
+                swedish[0].message,
+                "Beskrivningen får vara högst 2000 tecken"
+            );
+            let english = field_errors(problems, en);
+            assert_eq!(
+                english[0].message,
+                "The description must be 2000 characters or fewer"
+            );
+            // A no needs no text; a yes with one is kept.
+            assert!(none.apply(page, &form(&[(question, "nej")]), &[]).is_ok());
+            assert!(
+                none.apply(page, &form(&[(question, "ja"), (text, "x")]), &[])
+                    .is_ok()
+            );
+        }
+        assert!(!sv.has("problem-changes-text-too-long"), "renamed");
+        assert!(!en.has("problem-changes-text-too-long"), "renamed");
     }
 
     #[test]

@@ -162,6 +162,8 @@ async fn a_citizen_attaches_files_and_only_the_right_people_get_them() {
         ("barn", vec![("atgard", "fortsatt")]),
         ("kostnader", vec![]),
         ("inkomster", vec![]),
+        ("tillgangar", vec![("tillgangar", "nej")]),
+        ("ovriga-behov", vec![("ovriga-behov", "nej")]),
         ("forandringar", vec![("forandringar", "nej")]),
         ("samtycke", vec![("samtycke", "ja")]),
     ] {

@@ -116,6 +116,11 @@ fn pages(month: &str) -> Vec<(&'static str, Value)> {
             json!({"kostnad-housing": 6850, "kostnad-electricity": "350"}),
         ),
         ("inkomster", json!({})),
+        ("tillgangar", json!({"tillgangar": "nej"})),
+        (
+            "ovriga-behov",
+            json!({"ovriga-behov": "ja", "ovriga-behov-text": "Glasögon"}),
+        ),
         ("forandringar", json!({"forandringar": "nej"})),
         ("samtycke", json!({"samtycke": "ja"})),
     ]
@@ -195,7 +200,7 @@ async fn a_citizen_applies_and_follows_the_case_through_the_api() {
     let draft = r.json();
     let id = draft["id"].as_str().expect("id").to_owned();
     assert_eq!(draft["nextPage"], "manad");
-    assert_eq!(draft["pages"].as_array().expect("pages").len(), 7);
+    assert_eq!(draft["pages"].as_array().expect("pages").len(), 9);
     assert!(
         draft["pages"]
             .as_array()
@@ -267,11 +272,28 @@ async fn a_citizen_applies_and_follows_the_case_through_the_api() {
         .await;
     problem(&r, StatusCode::BAD_REQUEST, "bad-request");
 
+    // A yes on assets needs its description, as on the page.
+    let r = app
+        .api(
+            Method::PUT,
+            &page("tillgangar"),
+            &citizen,
+            Some(json!({"tillgangar": "ja"})),
+        )
+        .await;
+    assert_eq!(
+        fields(&r),
+        vec![(
+            "tillgangar-text".to_owned(),
+            "Beskriv tillgångarna".to_owned()
+        )]
+    );
+
     // Submitting too early lists the pages still to answer.
     let submit = format!("/api/me/applications/{id}/submit");
     let r = app.api(Method::POST, &submit, &citizen, None).await;
     let missing: Vec<String> = fields(&r).into_iter().map(|(f, _)| f).collect();
-    assert_eq!(missing.len(), 7, "{missing:?}");
+    assert_eq!(missing.len(), 9, "{missing:?}");
     assert_eq!(missing[0], "manad");
 
     // Children are added and removed as on the page.
@@ -307,6 +329,38 @@ async fn a_citizen_applies_and_follows_the_case_through_the_api() {
         .json();
     assert_eq!(draft["nextPage"], Value::Null, "{draft}");
     assert_eq!(draft["answers"]["costs"]["housing"], 6850);
+    let slugs: Vec<&str> = draft["pages"]
+        .as_array()
+        .expect("pages")
+        .iter()
+        .filter_map(|p| p["slug"].as_str())
+        .collect();
+    assert_eq!(
+        slugs,
+        [
+            "manad",
+            "hushall",
+            "barn",
+            "kostnader",
+            "inkomster",
+            "tillgangar",
+            "ovriga-behov",
+            "forandringar",
+            "samtycke"
+        ]
+    );
+    assert_eq!(draft["answers"]["assets"], false);
+    assert_eq!(draft["answers"]["other_needs_text"], "Glasögon");
+    assert!(
+        draft["summary"]
+            .as_array()
+            .expect("summary")
+            .iter()
+            .any(|r| r["page"] == "ovriga-behov"
+                && r["question"] == "Övriga behov"
+                && r["answer"] == "Ja: Glasögon"),
+        "{draft}"
+    );
     assert!(
         draft["summary"]
             .as_array()

@@ -148,11 +148,31 @@ async fn a_citizen_applies_in_english_from_sign_in_to_the_case_page() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_english("costs problem", &r);
+    let r = app
+        .post(
+            &format!("{base}/tillgangar"),
+            &citizen,
+            &[("tillgangar", "ja")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_english("assets problem", &r);
+    assert!(r.text().contains("Describe the assets"), "{}", r.text());
 
     for (slug, fields) in whole_application(&month) {
         let page = app.get(&format!("{base}/{slug}"), &citizen).await;
         assert_eq!(page.status, StatusCode::OK, "{slug}");
         assert_english(slug, &page);
+        assert!(
+            page.text().contains("Step ") && page.text().contains(" of 9"),
+            "{slug}"
+        );
+        let question = match slug {
+            "tillgangar" => "have any assets that could be used or sold?",
+            "ovriga-behov" => "anything beyond the usual this month?",
+            _ => "",
+        };
+        assert!(page.text().contains(question), "{slug}: {}", page.text());
         let r = app.post(&format!("{base}/{slug}"), &citizen, &fields).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{slug}: {}", r.text());
     }
@@ -160,6 +180,9 @@ async fn a_citizen_applies_in_english_from_sign_in_to_the_case_page() {
     assert_english("attachments", &r);
     let r = app.get(&format!("{base}/kontrollera"), &citizen).await;
     assert_english("check your answers", &r);
+    for question in ["Assets", "Other needs"] {
+        assert!(r.text().contains(question), "{question}: {}", r.text());
+    }
 
     let r = app
         .post(&format!("{base}/kontrollera"), &citizen, &[])

@@ -145,6 +145,8 @@ pub(crate) fn whole_application(month: &str) -> Vec<(&'static str, Vec<(&'static
         ("barn", vec![("atgard", "fortsatt")]),
         ("kostnader", vec![("kostnad-housing", "6 850")]),
         ("inkomster", vec![]),
+        ("tillgangar", vec![("tillgangar", "nej")]),
+        ("ovriga-behov", vec![("ovriga-behov", "nej")]),
         ("forandringar", vec![("forandringar", "nej")]),
         ("samtycke", vec![("samtycke", "ja")]),
     ]
@@ -214,6 +216,45 @@ async fn a_citizen_applies_and_a_social_worker_decides() {
         "{}",
         check.text()
     );
+
+    // Assets: a yes needs a description (the field named, the page shown again with the
+    // answer kept); with one it is saved and shown on check your answers.
+    let assets = format!("{base}/tillgangar");
+    let page = app.get(&assets, &citizen).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("<h1>Tillgångar</h1>"), "{html}");
+    assert!(html.contains("Steg 6 av 9"), "{html}");
+    assert!(html.contains("id=\"tillgangar-text\""), "{html}");
+    let r = app.post(&assets, &citizen, &[("tillgangar", "ja")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains("href=\"#tillgangar-text\""), "{html}");
+    assert!(html.contains("id=\"tillgangar-text-error\""), "{html}");
+    assert!(html.contains("Beskriv tillgångarna"), "{html}");
+    assert!(
+        html.contains("id=\"tillgangar\" name=\"tillgangar\" value=\"ja\" checked"),
+        "the answer is kept: {html}"
+    );
+    let r = app
+        .post(
+            &assets,
+            &citizen,
+            &[
+                ("tillgangar", "ja"),
+                ("tillgangar-text", "Bil, värd cirka 30 000 kr"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(r.location().ends_with("/kontrollera"), "{}", r.location());
+    let html = app
+        .get(&format!("{base}/kontrollera"), &citizen)
+        .await
+        .text();
+    assert!(html.contains("Tillgångar"), "{html}");
+    assert!(html.contains("Ja: Bil, värd cirka 30 000 kr"), "{html}");
+    assert!(html.contains("Övriga behov"), "{html}");
 
     // Submitted twice (a double click): one case, one receipt.
     let first = app
