@@ -115,6 +115,8 @@ pub struct CitizenIdentity {
     pub name: String,
     /// The identity provider's reference for this sign-in.
     pub auth_ref: String,
+    /// Who vouched for the sign-in: the OpenID Connect issuer, or `test`.
+    pub idp: String,
 }
 
 /// Citizens' sessions over the store.
@@ -199,6 +201,7 @@ impl CitizenAuth {
             personnummer: s.subject,
             name: s.name,
             auth_ref: s.auth_ref,
+            idp: s.idp,
         }))
     }
 

@@ -279,6 +279,9 @@ struct Discovery {
     authorization_endpoint: String,
     token_endpoint: String,
     jwks_uri: String,
+    /// RP-Initiated Logout 1.0; not every provider has one.
+    #[serde(default)]
+    end_session_endpoint: Option<String>,
     #[serde(default)]
     token_endpoint_auth_methods_supported: Option<Vec<String>>,
     #[serde(default)]
@@ -296,6 +299,7 @@ struct Provider {
     authorization_endpoint: Url,
     token_endpoint: Url,
     jwks_uri: Url,
+    end_session_endpoint: Option<Url>,
     client_auth: ClientAuth,
     algorithms: Vec<Algorithm>,
 }
@@ -423,6 +427,26 @@ impl OidcClient {
         &self.inner.config.client_id
     }
 
+    /// Where to send the browser when a person signs out, so that the provider's session
+    /// ends too and the next person at a shared computer cannot sign in without
+    /// e-legitimation (OpenID Connect RP-Initiated Logout 1.0): the provider's end-session
+    /// endpoint with `client_id` and `post_logout_redirect_uri` (the path `back` on this
+    /// site, which must be registered at the provider). `None` if the provider has none.
+    pub async fn end_session_url(&self, back: &str) -> Result<Option<Url>, OidcError> {
+        let provider = self.provider().await?;
+        let Some(end) = &provider.end_session_endpoint else {
+            return Ok(None);
+        };
+        let back = Url::parse(&self.inner.config.redirect_uri)
+            .and_then(|u| u.join(back))
+            .map_err(|e| OidcError::Config(format!("redirect_uri: {e}")))?;
+        let mut url = end.clone();
+        url.query_pairs_mut()
+            .append_pair("client_id", &self.inner.config.client_id)
+            .append_pair("post_logout_redirect_uri", back.as_str());
+        Ok(Some(url))
+    }
+
     /// Fetches (or returns the cached) discovery document; at start, to report a wrong
     /// issuer early.
     pub async fn discover(&self) -> Result<(), OidcError> {
@@ -503,6 +527,11 @@ impl OidcClient {
             )?,
             token_endpoint: check_url("the token endpoint", &d.token_endpoint)?,
             jwks_uri: check_url("the JWKS URI", &d.jwks_uri)?,
+            end_session_endpoint: d
+                .end_session_endpoint
+                .as_deref()
+                .map(|u| check_url("the end-session endpoint", u))
+                .transpose()?,
             client_auth,
             algorithms,
         });

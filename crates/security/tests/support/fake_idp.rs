@@ -188,6 +188,7 @@ async fn discovery(State(idp): State<FakeIdp>) -> Response {
         "authorization_endpoint": format!("{}/authorize", idp.issuer),
         "token_endpoint": format!("{}/token", idp.issuer),
         "jwks_uri": format!("{}/jwks", idp.issuer),
+        "end_session_endpoint": format!("{}/end-session", idp.issuer),
         "response_types_supported": ["code"],
         "subject_types_supported": ["pairwise"],
         "id_token_signing_alg_values_supported": ["RS256", "HS256"],

@@ -298,14 +298,33 @@ pub(crate) async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let secure = state.config.secure_cookies;
+    let back = "/e-tjanst?meddelande=utloggad";
+    let mut to = back.to_owned();
     if let Some(id) = cookie(&headers, cookie_name(secure)) {
+        let now = state.engine.now();
+        let signed_in = state
+            .citizens
+            .session(&id, now)
+            .await
+            .map_err(|e| PageError::Internal(format!("citizen session: {e}")))?;
         state
             .citizens
-            .sign_out(&id, state.engine.now())
+            .sign_out(&id, now)
             .await
             .map_err(|e| PageError::Internal(format!("citizen sign-out: {e}")))?;
+        // Signed in through the provider: end its session too, or the next person at a
+        // shared computer could sign in as this one without e-legitimation.
+        if let (Some(who), Some(oidc)) = (signed_in, &state.citizen_oidc)
+            && who.idp == oidc.client().issuer()
+        {
+            match oidc.client().end_session_url(back).await {
+                Ok(Some(url)) => to = url.to_string(),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "no sign-out at the identity provider"),
+            }
+        }
     }
-    let mut response = Redirect::to("/e-tjanst?meddelande=utloggad").into_response();
+    let mut response = Redirect::to(&to).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         clear_session_cookie(cookie_name(secure), secure),

@@ -435,9 +435,11 @@ async fn a_citizen_applies_and_a_social_worker_decides() {
         StatusCode::OK
     );
 
-    // Signing out ends the session, not just the cookie.
+    // Signing out ends the session, not just the cookie; a test-person session has no
+    // provider to sign out of.
     let r = app.post("/e-tjanst/logga-ut", &citizen, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/e-tjanst?meddelande=utloggad");
     assert_eq!(
         app.get("/mina-sidor", &citizen).await.status,
         StatusCode::SEE_OTHER

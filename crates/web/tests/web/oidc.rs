@@ -190,6 +190,37 @@ async fn a_citizen_signs_in_with_e_legitimation() {
     // The test identity provider stays off.
     let r = app.get("/e-tjanst/logga-in", "").await;
     assert!(!r.text().contains("name=\"person\""));
+
+    // Signing out ends the session here and sends the browser on to the provider's
+    // end-session endpoint, which comes back to the start page.
+    let r = crate::helpers::send(
+        &app.router,
+        crate::helpers::form_request("/e-tjanst/logga-ut", &[]),
+        &session,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let to = r.location();
+    assert!(
+        to.starts_with(&format!("{}/end-session?", app.idp.issuer)),
+        "{to}"
+    );
+    let back = format!("{PUBLIC_URL}/e-tjanst?meddelande=utloggad");
+    let query: Vec<(String, String)> = reqwest::Url::parse(to)
+        .expect("url")
+        .query_pairs()
+        .into_owned()
+        .collect();
+    assert!(
+        query.contains(&("client_id".into(), CLIENT_ID.into())),
+        "{query:?}"
+    );
+    assert!(
+        query.contains(&("post_logout_redirect_uri".into(), back)),
+        "{query:?}"
+    );
+    let mina = app.get("/mina-sidor", &session).await;
+    assert_eq!(mina.status, StatusCode::SEE_OTHER, "the session is over");
 }
 
 #[tokio::test]
