@@ -26,18 +26,6 @@ application-save-for-later = Save and come back later
 
 ## Month
 application-month = Month
-application-month-1 = January { $year }
-application-month-2 = February { $year }
-application-month-3 = March { $year }
-application-month-4 = April { $year }
-application-month-5 = May { $year }
-application-month-6 = June { $year }
-application-month-7 = July { $year }
-application-month-8 = August { $year }
-application-month-9 = September { $year }
-application-month-10 = October { $year }
-application-month-11 = November { $year }
-application-month-12 = December { $year }
 
 ## Household
 application-partner = Do you live with a spouse or partner?

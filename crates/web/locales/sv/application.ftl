@@ -26,18 +26,6 @@ application-save-for-later = Spara och fortsätt senare
 
 ## Month
 application-month = Månad
-application-month-1 = januari { $year }
-application-month-2 = februari { $year }
-application-month-3 = mars { $year }
-application-month-4 = april { $year }
-application-month-5 = maj { $year }
-application-month-6 = juni { $year }
-application-month-7 = juli { $year }
-application-month-8 = augusti { $year }
-application-month-9 = september { $year }
-application-month-10 = oktober { $year }
-application-month-11 = november { $year }
-application-month-12 = december { $year }
 
 ## Household
 application-partner = Bor du med en make, maka eller sambo?

@@ -13,7 +13,7 @@ use flode_casework::{
 };
 use flode_letters::kronor;
 
-use super::{CitizenLayout, SignedIn, field_errors, render};
+use super::{CitizenLayout, SignedIn, field_errors, month_label, render};
 use crate::i18n::{Language, Tr};
 use crate::pages::error::PageError;
 use crate::pages::form::{FieldError, PageForm, error_for};
@@ -50,29 +50,6 @@ fn title(tr: Tr, page: Page) -> String {
         Page::OtherNeeds => tr.t("application-title-other-needs"),
         Page::Changes => tr.t("application-title-changes"),
         Page::Consent => tr.t("application-title-consent"),
-    }
-}
-
-/// `2026-12` → `december 2026` (`December 2026`); anything else as it is.
-fn month_label(tr: Tr, month: &str) -> String {
-    let Some((year, m)) = month.split_once('-') else {
-        return month.to_owned();
-    };
-    let text = |id: &str| tr.with(id, "year", year);
-    match m.parse::<u32>() {
-        Ok(1) => text("application-month-1"),
-        Ok(2) => text("application-month-2"),
-        Ok(3) => text("application-month-3"),
-        Ok(4) => text("application-month-4"),
-        Ok(5) => text("application-month-5"),
-        Ok(6) => text("application-month-6"),
-        Ok(7) => text("application-month-7"),
-        Ok(8) => text("application-month-8"),
-        Ok(9) => text("application-month-9"),
-        Ok(10) => text("application-month-10"),
-        Ok(11) => text("application-month-11"),
-        Ok(12) => text("application-month-12"),
-        _ => month.to_owned(),
     }
 }
 

@@ -5,12 +5,12 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use flode_casework::{AUTOMATED_DECIDER, CaseStatus, Citizen, Error, Outcome, month_name};
+use flode_casework::{AUTOMATED_DECIDER, CaseStatus, Citizen, Error, Outcome};
 use flode_letters::kronor;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{CitizenLayout, SignedIn, field_errors, render};
+use super::{CitizenLayout, SignedIn, field_errors, month_label, render};
 use crate::i18n::{Language, Tr};
 use crate::pages::error::PageError;
 use crate::pages::form::{FieldError, PageForm, PageQuery, error_for};
@@ -45,18 +45,6 @@ fn outcome_label(tr: Tr, outcome: Outcome) -> String {
         Outcome::DelvisBifall => "case-outcome-partly-granted",
         Outcome::Avslag => "case-outcome-refused",
     })
-}
-
-/// `2026-12` → `december 2026` (`December 2026` in English); anything else as it is.
-fn month_label(tr: Tr, month: &str) -> String {
-    let number = month
-        .split_once('-')
-        .and_then(|(y, m)| Some((y, m.parse::<u8>().ok()?)))
-        .filter(|(_, m)| (1..=12).contains(m));
-    match number {
-        Some((year, m)) => format!("{} {year}", tr.t(&format!("month-{m}"))),
-        None => month_name(month),
-    }
 }
 
 struct CaseRow {
@@ -353,6 +341,7 @@ pub(crate) fn pdf_response(doc: &flode_store::CaseDocumentRecord, content: Vec<u
 mod tests {
     use super::*;
     use crate::i18n::Lang;
+    use flode_casework::month_name;
 
     /// Swedish pages say exactly what the case service says.
     #[test]

@@ -22,7 +22,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use flode_casework::{Citizen, FieldProblem};
+use flode_casework::{Citizen, FieldProblem, month_name};
 
 use crate::auth::cookie;
 use crate::i18n::{Language, Tr};
@@ -217,6 +217,18 @@ fn notice_text(tr: Tr, flag: &str) -> Option<String> {
         _ => return None,
     };
     Some(tr.t(id))
+}
+
+/// `2026-12` → `december 2026` (`December 2026` in English); anything else as it is.
+pub(crate) fn month_label(tr: Tr, month: &str) -> String {
+    let number = month
+        .split_once('-')
+        .and_then(|(y, m)| Some((y, m.parse::<u8>().ok()?)))
+        .filter(|(_, m)| (1..=12).contains(m));
+    match number {
+        Some((year, m)) => format!("{} {year}", tr.t(&format!("month-{m}"))),
+        None => month_name(month),
+    }
 }
 
 /// The case service's field problems as page field errors, in the page's language: a
