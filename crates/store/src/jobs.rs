@@ -119,12 +119,18 @@ fn decode_claimed(rows: &[AnyRow]) -> Result<Vec<ClaimedJob>, Error> {
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let job = decode_job(r)?;
-        let vars: Option<String> = r.try_get("vars")?;
-        let variables = decode_variable_array(vars.as_deref())?;
         // An instance read in an older snapshot than its row is left out: the completion reads it.
         let instance = match loaded_instance(r)? {
             Some(i) => decode_snapshot(i, r)?.ok(),
             None => None,
+        };
+        // The snapshot decoded the variables already; only without one are they read here.
+        let variables = match &instance {
+            Some(snapshot) => snapshot.variables.clone(),
+            None => {
+                let vars: Option<String> = r.try_get("vars")?;
+                decode_variable_array(vars.as_deref())?
+            }
         };
         out.push(ClaimedJob {
             job,

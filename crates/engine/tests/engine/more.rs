@@ -385,19 +385,7 @@ async fn concurrent_starts_are_each_written_once_and_durably() {
 async fn concurrent_activations_and_completions_each_take_effect_once() {
     // Two service tasks in parallel per instance: completions of one instance's jobs may
     // land in one batch. One wrong completion per round must fail alone.
-    let body = r#"
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="fork"/>
-    <bpmn:parallelGateway id="fork"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="fork" targetRef="a"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="fork" targetRef="b"/>
-    <bpmn:serviceTask id="a"><bpmn:extensionElements><zeebe:taskDefinition type="work"/></bpmn:extensionElements></bpmn:serviceTask>
-    <bpmn:serviceTask id="b"><bpmn:extensionElements><zeebe:taskDefinition type="work"/></bpmn:extensionElements></bpmn:serviceTask>
-    <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="join"/>
-    <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="join"/>
-    <bpmn:parallelGateway id="join"/>
-    <bpmn:sequenceFlow id="f6" sourceRef="join" targetRef="end"/>
-    <bpmn:endEvent id="end"/>"#;
+    let body = &fork_join("work", "work");
     for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
@@ -583,19 +571,7 @@ async fn a_job_completes_from_its_claim_even_when_its_instance_moved_on_since() 
     // instance changes between claim and completion (the other branch completes, a job is
     // canceled with its instance): the late completion must see the change, not the claim's
     // picture of the instance.
-    let body = r#"
-    <bpmn:startEvent id="start"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="fork"/>
-    <bpmn:parallelGateway id="fork"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="fork" targetRef="a"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="fork" targetRef="b"/>
-    <bpmn:serviceTask id="a"><bpmn:extensionElements><zeebe:taskDefinition type="a"/></bpmn:extensionElements></bpmn:serviceTask>
-    <bpmn:serviceTask id="b"><bpmn:extensionElements><zeebe:taskDefinition type="b"/></bpmn:extensionElements></bpmn:serviceTask>
-    <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="join"/>
-    <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="join"/>
-    <bpmn:parallelGateway id="join"/>
-    <bpmn:sequenceFlow id="f6" sourceRef="join" targetRef="end"/>
-    <bpmn:endEvent id="end"/>"#;
+    let body = &fork_join("a", "b");
     for db in databases() {
         let (engine, _) = engine(&db).await;
         engine
@@ -655,4 +631,23 @@ async fn a_job_completes_from_its_claim_even_when_its_instance_moved_on_since() 
         let canceled = engine.store().instance(&second.id).await.expect("second");
         assert_eq!(canceled.state, InstanceState::Canceled, "{}", db.name);
     }
+}
+
+/// Start → parallel fork → service tasks `a` and `b` (of the given job types) → join → end.
+fn fork_join(type_a: &str, type_b: &str) -> String {
+    format!(
+        r#"
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="fork"/>
+    <bpmn:parallelGateway id="fork"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="fork" targetRef="a"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="fork" targetRef="b"/>
+    <bpmn:serviceTask id="a"><bpmn:extensionElements><zeebe:taskDefinition type="{type_a}"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:serviceTask id="b"><bpmn:extensionElements><zeebe:taskDefinition type="{type_b}"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="join"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="b" targetRef="join"/>
+    <bpmn:parallelGateway id="join"/>
+    <bpmn:sequenceFlow id="f6" sourceRef="join" targetRef="end"/>
+    <bpmn:endEvent id="end"/>"#
+    )
 }
