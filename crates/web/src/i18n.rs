@@ -1,12 +1,18 @@
 //! The pages' languages: Swedish by default, English on request. Texts are Fluent
 //! messages in `locales/{sv,en}/*.ftl`, compiled into the binary; a page gets a [`Tr`] for
 //! its request's language (the `flode_sprak` cookie, set by `/sprak/{sv|en}`).
+//!
+//! The e-service handlers take the [`Language`] extractor. The staff pages read the same
+//! language from a task-local that [`scope`] (a middleware on every request) sets, like
+//! [`crate::auth::viewer`]: the page frame, the error pages (also those rendered by the
+//! outer layers) and the helpers then need no language parameter threaded through.
 
 use std::sync::LazyLock;
 
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -34,6 +40,11 @@ const FILES: &[(&str, &str, &str)] = &[
         "problems.ftl",
         include_str!("../locales/sv/problems.ftl"),
         include_str!("../locales/en/problems.ftl"),
+    ),
+    (
+        "staff.ftl",
+        include_str!("../locales/sv/staff.ftl"),
+        include_str!("../locales/en/staff.ftl"),
     ),
 ];
 
@@ -205,27 +216,69 @@ impl<S: Send + Sync> FromRequestParts<S> for Language {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let lang = cookie(&parts.headers, COOKIE)
-            .and_then(|c| Lang::parse(&c))
-            .unwrap_or_default();
-        let here = parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
-        Ok(Self {
-            tr: Tr::new(lang),
-            here,
-        })
+        Ok(Self::of(&parts.headers, &parts.uri))
     }
 }
 
+impl Default for Language {
+    fn default() -> Self {
+        Self {
+            tr: Tr::default(),
+            here: "/".to_owned(),
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The language of the request being handled (set by [`scope`]; absent outside a
+    /// request, which is Swedish).
+    static LANGUAGE: Language;
+}
+
+/// Middleware on every request: makes the request's language [`current`] while it is
+/// handled, error pages of the outer layers included.
+pub(crate) async fn scope(req: Request, next: Next) -> axum::response::Response {
+    let language = Language::of(req.headers(), req.uri());
+    LANGUAGE.scope(language, next.run(req)).await
+}
+
+/// The current request's language (Swedish outside a request).
+pub(crate) fn current() -> Language {
+    LANGUAGE.try_with(Clone::clone).unwrap_or_default()
+}
+
+/// The current request's translator (see [`current`]).
+pub(crate) fn tr() -> Tr {
+    LANGUAGE.try_with(|l| l.tr).unwrap_or_default()
+}
+
 impl Language {
+    /// The language a request asks for (its cookie; Swedish without one) and where it is.
+    fn of(headers: &HeaderMap, uri: &Uri) -> Self {
+        let lang = cookie(headers, COOKIE)
+            .and_then(|c| Lang::parse(&c))
+            .unwrap_or_default();
+        let here = uri
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        Self {
+            tr: Tr::new(lang),
+            here,
+        }
+    }
+
     /// The link that switches to the other language and comes back to this page.
     pub(crate) fn switch_href(&self) -> String {
+        self.switch_href_to(&self.here)
+    }
+
+    /// The link that switches to the other language and goes to `path` (a page shown
+    /// after a form post comes back to the form's page, not to the post's address).
+    pub(crate) fn switch_href_to(&self, path: &str) -> String {
         format!(
             "/sprak/{}?tillbaka={}",
             self.tr.lang().other().code(),
-            percent_encode(&self.here)
+            percent_encode(path)
         )
     }
 }
@@ -318,9 +371,20 @@ mod tests {
     }
 
     /// The message ids named in `text` by `.t("…")`, `.with("…"`, `.count("…"` and
-    /// `.with_args("…"`, the literal possibly on the next line.
+    /// `.with_args("…"`, the literal possibly on the next line; and every `"staff-…"`
+    /// literal, since the staff pages also pass ids around (menus, labels, notices).
     fn used_ids(text: &str) -> Vec<String> {
         let mut out = Vec::new();
+        for (at, _) in text.match_indices("\"staff-") {
+            let literal = &text[at + 1..];
+            // A prefix (`"staff-"` itself, here) names no message.
+            if let Some(end) = literal.find('"')
+                && is_id(&literal[..end])
+                && !literal[..end].ends_with('-')
+            {
+                out.push(literal[..end].to_owned());
+            }
+        }
         for call in [".t(", ".with(", ".count(", ".with_args("] {
             for (at, _) in text.match_indices(call) {
                 let rest = text[at + call.len()..].trim_start();
@@ -385,6 +449,46 @@ mod tests {
             sv.with_args("problem-file-too-large", &[("max", "5".to_owned())]),
             "Filen är för stor: den får vara högst 5 MB"
         );
+    }
+
+    #[test]
+    fn staff_texts_keep_their_swedish_and_have_english() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        assert_eq!(
+            sv.count("staff-login-locked", 1),
+            "För många misslyckade inloggningar. Av säkerhetsskäl är inloggningen spärrad. Försök igen om 1 minut."
+        );
+        assert!(
+            sv.count("staff-login-locked", 15)
+                .ends_with("Försök igen om 15 minuter.")
+        );
+        assert!(
+            en.count("staff-login-locked", 15)
+                .ends_with("Try again in 15 minutes.")
+        );
+        assert_eq!(
+            sv.t("staff-variables-not-object"),
+            r#"Variablerna måste vara ett JSON-objekt, till exempel {"belopp": 100}"#
+        );
+        assert_eq!(sv.t("staff-case-calc-unconfirmed"), "[ej bekräftat belopp]");
+        assert_eq!(en.count("staff-overview-open-tasks", 1), "open task");
+        assert_eq!(en.count("staff-overview-open-tasks", 2), "open tasks");
+        assert_eq!(sv.count("staff-overview-open-tasks", 1), "öppna uppgifter");
+    }
+
+    #[tokio::test]
+    async fn the_current_language_is_the_requests_and_swedish_outside_one() {
+        assert_eq!(current().tr.lang(), Lang::Sv);
+        assert_eq!(current().here, "/");
+        let english = Language {
+            tr: Tr::new(Lang::En),
+            here: "/arenden?x=1".to_owned(),
+        };
+        let (lang, href) = LANGUAGE
+            .scope(english, async { (tr().lang(), current().switch_href()) })
+            .await;
+        assert_eq!(lang, Lang::En);
+        assert_eq!(href, "/sprak/sv?tillbaka=/arenden%3Fx%3D1");
     }
 
     #[test]

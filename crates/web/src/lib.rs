@@ -21,7 +21,8 @@
 //! - `api`: the JSON API under `/api` with its OpenAPI document; errors are RFC 9457
 //!   problem details (`problem`), bodies are read with `extract`.
 //! - `ops`: `/healthz`, `/readyz`, `/metrics`.
-//! - `pages`: the Swedish admin and casework pages (askama templates in `templates/`).
+//! - `pages`: the admin and casework pages, Swedish or English (askama templates in
+//!   `templates/`, texts in `locales/*/staff.ftl`; `i18n` has the language).
 //! - `eservice`: the citizens' e-service and Mina sidor (`templates/eservice/`), with its
 //!   own sign-in and session cookie.
 //! - `auth`: who is asking (session cookie or `Authorization: Bearer` API token) and
@@ -83,6 +84,8 @@ pub fn router(state: AppState) -> Router {
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(TraceLayer::new_for_http().make_span_with(span))
+                // The page language, outside `report` and `csrf`: their error pages too.
+                .layer(axum::middleware::from_fn(i18n::scope))
                 .layer(axum::middleware::from_fn(report::finish))
                 // A bug that panics answers 500 with a correlation id, logged like any
                 // internal error, instead of dropping the connection.

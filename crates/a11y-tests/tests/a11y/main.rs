@@ -298,7 +298,8 @@ async fn sign_in(client: &Client, base: &str) -> Result<(), String> {
         .map_err(|e| format!("pressing the sign-in button: {e}"))?;
     wait_for_new_page(client).await?;
     let title = client.title().await.map_err(|e| format!("title: {e}"))?;
-    if title.contains("Logga in") {
+    // In Swedish or, once the language cookie says so, in English.
+    if title.contains("Logga in") || title.contains("Sign in") {
         return Err(format!(
             "still on the sign-in page after signing in: {title:?}"
         ));

@@ -9,7 +9,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use flode_casework::{CaseDetail, Error, Form, LAGRUM, Outcome, month_name};
+use flode_casework::{CaseDetail, CaseStatus, Error, Form, LAGRUM, Outcome};
 use flode_letters::kronor;
 use flode_security::Principal;
 use serde::Deserialize;
@@ -17,8 +17,10 @@ use serde_json::Value;
 
 use super::error::PageError;
 use super::form::{FieldError, NoticeQuery, PageForm, PageQuery, error_for};
+use super::layout::urlencode;
 use super::layout::{Layout, Section, render};
-use crate::eservice::{field_errors, pdf_response};
+use crate::eservice::{field_errors, month_label, pdf_response};
+use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::timefmt;
 
@@ -29,7 +31,7 @@ struct InboxRow {
     case_number: String,
     applicant: String,
     month: String,
-    status: &'static str,
+    status: String,
     received: String,
     due: String,
     overdue: bool,
@@ -42,9 +44,30 @@ struct InboxPage {
     rows: Vec<InboxRow>,
 }
 
+/// A case's status for staff, in the page's language.
+fn status_label(tr: Tr, status: CaseStatus) -> String {
+    tr.t(match status {
+        CaseStatus::Received => "staff-case-status-received",
+        CaseStatus::WithCaseWorker => "staff-case-status-with-case-worker",
+        CaseStatus::Decided => "staff-case-status-decided",
+        CaseStatus::Closed => "staff-case-status-closed",
+        CaseStatus::Cancelled => "staff-case-status-cancelled",
+    })
+}
+
+/// A decision's outcome, in the page's language.
+fn outcome_label(tr: Tr, outcome: Outcome) -> String {
+    tr.t(match outcome {
+        Outcome::Bifall => "staff-case-outcome-granted",
+        Outcome::DelvisBifall => "staff-case-outcome-partly-granted",
+        Outcome::Avslag => "staff-case-outcome-refused",
+    })
+}
+
 /// `GET /arenden`.
 pub(crate) async fn inbox(State(state): State<AppState>) -> Result<Response, PageError> {
     let now = state.engine.now();
+    let tr = crate::i18n::tr();
     let rows = state
         .casework
         .inbox()
@@ -54,8 +77,8 @@ pub(crate) async fn inbox(State(state): State<AppState>) -> Result<Response, Pag
             id: s.case.id,
             case_number: s.case.case_number,
             applicant: s.case.applicant_name,
-            month: month_name(&s.case.month),
-            status: s.status.label(),
+            month: month_label(tr, &s.case.month),
+            status: status_label(tr, s.status),
             received: timefmt::display(s.case.received_at),
             due: timefmt::date(s.case.due_at),
             overdue: s.case.due_at < now,
@@ -64,7 +87,7 @@ pub(crate) async fn inbox(State(state): State<AppState>) -> Result<Response, Pag
     render(
         StatusCode::OK,
         &InboxPage {
-            layout: Layout::new("Ärenden", Section::Cases),
+            layout: Layout::new(tr.t("staff-cases-title"), Section::Cases),
             rows,
         },
     )
@@ -74,14 +97,27 @@ pub(crate) async fn inbox(State(state): State<AppState>) -> Result<Response, Pag
 struct Pair {
     key: String,
     value: String,
+    /// The value is case content that stays Swedish (marked `lang="sv"` on other pages).
+    swedish: bool,
 }
 
 /// A row of the calculation.
 struct CalcRow {
     section: String,
+    /// The calculation's reason: case content, in Swedish.
     reason: String,
+    /// A note after the reason when the amount is not confirmed (else empty).
+    unconfirmed: String,
     applied: String,
     amount: String,
+}
+
+/// A letter of the case.
+struct DocumentRow {
+    id: String,
+    /// The letter's own (Swedish) title.
+    title: String,
+    at: String,
 }
 
 struct NoteRow {
@@ -133,7 +169,7 @@ struct CasePage {
     messages: Vec<NoteRow>,
     message: String,
     message_error: Option<String>,
-    documents: Vec<Pair>,
+    documents: Vec<DocumentRow>,
     /// The application's attachments: id → name, type and size.
     attachments: Vec<Pair>,
     reads: Vec<NoteRow>,
@@ -152,6 +188,15 @@ fn pair(key: impl Into<String>, value: impl Into<String>) -> Pair {
     Pair {
         key: key.into(),
         value: value.into(),
+        swedish: false,
+    }
+}
+
+/// A pair whose value is case content that stays Swedish.
+fn content(key: impl Into<String>, value: impl Into<String>) -> Pair {
+    Pair {
+        swedish: true,
+        ..pair(key, value)
     }
 }
 
@@ -163,17 +208,12 @@ fn text(v: Option<&Value>) -> String {
     }
 }
 
-fn section_label(code: &str) -> String {
-    match code {
-        "norm" => "Riksnorm".into(),
-        "cost" => "Kostnader utanför normen".into(),
-        "income" => "Inkomster".into(),
-        other => other.to_owned(),
-    }
+fn section_label(tr: Tr, code: &str) -> String {
+    tr.with("staff-case-calc-section", "code", code)
 }
 
 /// The SSBTEK answer: which sources answered and the income rows, with source and date.
-fn ssbtek_view(v: Option<&Value>) -> (Vec<Pair>, Vec<Pair>) {
+fn ssbtek_view(tr: Tr, v: Option<&Value>) -> (Vec<Pair>, Vec<Pair>) {
     let Some(v) = v else {
         return (Vec::new(), Vec::new());
     };
@@ -183,24 +223,25 @@ fn ssbtek_view(v: Option<&Value>) -> (Vec<Pair>, Vec<Pair>) {
         .and_then(Value::as_array)
         .map(|a| a.iter().map(|x| text(Some(x))).collect())
         .unwrap_or_default();
+    facts.push(if failed.is_empty() {
+        pair(
+            tr.t("staff-case-ssbtek-failed-sources"),
+            tr.t("staff-case-ssbtek-all-answered"),
+        )
+    } else {
+        // The sources' own names.
+        content(tr.t("staff-case-ssbtek-failed-sources"), failed.join(", "))
+    });
     facts.push(pair(
-        "Källor som inte svarade",
-        if failed.is_empty() {
-            "Inga: alla källor svarade".to_owned()
-        } else {
-            failed.join(", ")
-        },
-    ));
-    facts.push(pair(
-        "Skyddade personuppgifter",
+        tr.t("staff-case-ssbtek-protected"),
         if v.get("skyddadIdentitet") == Some(&Value::Bool(true)) {
-            "Ja – hanteras med särskild försiktighet"
+            tr.t("staff-case-ssbtek-protected-yes")
         } else {
-            "Nej"
+            tr.t("staff-case-no")
         },
     ));
     if let Some(id) = v.get("korrelationsid").and_then(Value::as_str) {
-        facts.push(pair("Fråga (korrelations-id)", id));
+        facts.push(pair(tr.t("staff-case-ssbtek-correlation-id"), id));
     }
     let incomes = v
         .get("inkomster")
@@ -227,7 +268,7 @@ fn ssbtek_view(v: Option<&Value>) -> (Vec<Pair>, Vec<Pair>) {
     (facts, incomes)
 }
 
-fn calculation_view(v: Option<&Value>) -> (Vec<CalcRow>, Vec<Pair>) {
+fn calculation_view(tr: Tr, v: Option<&Value>) -> (Vec<CalcRow>, Vec<Pair>) {
     let Some(v) = v else {
         return (Vec::new(), Vec::new());
     };
@@ -244,12 +285,15 @@ fn calculation_view(v: Option<&Value>) -> (Vec<CalcRow>, Vec<Pair>) {
                             .unwrap_or_default()
                     };
                     let unconfirmed = match r.get("provenance").and_then(Value::as_str) {
-                        Some(p) if p != "confirmed" => " [ej bekräftat belopp]",
-                        _ => "",
+                        Some(p) if p != "confirmed" => {
+                            format!(" {}", tr.t("staff-case-calc-unconfirmed"))
+                        }
+                        _ => String::new(),
                     };
                     CalcRow {
-                        section: section_label(&text(r.get("section"))),
-                        reason: format!("{}{unconfirmed}", text(r.get("reason"))),
+                        section: section_label(tr, &text(r.get("section"))),
+                        reason: text(r.get("reason")),
+                        unconfirmed,
                         applied: money("applied"),
                         amount: money("amount"),
                     }
@@ -264,16 +308,17 @@ fn calculation_view(v: Option<&Value>) -> (Vec<CalcRow>, Vec<Pair>) {
             .unwrap_or_default()
     };
     let totals = vec![
-        pair("Riksnorm", money("norm_total")),
-        pair("Skäliga kostnader", money("costs_total")),
-        pair("Behov", money("need")),
-        pair("Inkomster", money("income")),
-        pair("Bistånd enligt beräkningen", money("support")),
+        pair(tr.t("staff-case-total-norm"), money("norm_total")),
+        pair(tr.t("staff-case-total-costs"), money("costs_total")),
+        pair(tr.t("staff-case-total-need"), money("need")),
+        pair(tr.t("staff-case-total-income"), money("income")),
+        pair(tr.t("staff-case-total-support"), money("support")),
     ];
     (rows, totals)
 }
 
 fn decision_form(
+    tr: Tr,
     detail: &CaseDetail,
     posted: Option<&Form>,
     errors: &[FieldError],
@@ -302,7 +347,7 @@ fn decision_form(
                 format!("utfall-{i}")
             },
             value: o.code().into(),
-            label: o.label().into(),
+            label: outcome_label(tr, *o),
             checked: o.code() == utfall,
         })
         .collect();
@@ -339,15 +384,16 @@ async fn case_page(
     posted: Posted,
 ) -> Result<Response, PageError> {
     let detail = state.casework.case_for_staff(id, &reader.name).await?;
+    let tr = crate::i18n::tr();
     let vars = &detail.variables;
     let c = &detail.summary.case;
     let now = state.engine.now();
     let overdue = c.due_at < now && detail.decision_task.is_some();
     let case = vec![
-        pair("Ärendenummer", c.case_number.clone()),
-        pair("Sökande", c.applicant_name.clone()),
+        pair(tr.t("staff-case-number"), c.case_number.clone()),
+        pair(tr.t("staff-case-applicant"), c.applicant_name.clone()),
         pair(
-            "Personnummer",
+            tr.t("staff-case-personnummer"),
             format!(
                 "{}-{}",
                 &c.applicant[..8.min(c.applicant.len())],
@@ -355,30 +401,42 @@ async fn case_page(
             ),
         ),
         pair(
-            "Gäller",
-            format!("Försörjningsstöd för {}", month_name(&c.month)),
+            tr.t("staff-case-concerns"),
+            tr.with(
+                "staff-case-concerns-month",
+                "month",
+                month_label(tr, &c.month),
+            ),
         ),
-        pair("Status", detail.summary.status.label()),
-        pair("Inkom", timefmt::display(c.received_at)),
         pair(
-            "Beslut senast",
+            tr.t("staff-column-status"),
+            status_label(tr, detail.summary.status),
+        ),
+        pair(tr.t("staff-case-received"), timefmt::display(c.received_at)),
+        pair(
+            tr.t("staff-case-due"),
             if overdue {
-                format!(
-                    "{} (försenat {} dagar)",
-                    timefmt::date(c.due_at),
-                    (now - c.due_at) / DAY_MS + 1
+                tr.with_args(
+                    "staff-case-due-overdue",
+                    &[
+                        ("date", timefmt::date(c.due_at)),
+                        (
+                            "overdue",
+                            tr.count("staff-case-overdue-days", (now - c.due_at) / DAY_MS + 1),
+                        ),
+                    ],
                 )
             } else {
                 timefmt::date(c.due_at)
             },
         ),
         pair(
-            "Ansökningstyp",
-            match text(vars.get("ansokningstyp")).as_str() {
-                "aterkommande" => "Återkommande ansökan".to_owned(),
-                "nyansokan" => "Nyansökan".to_owned(),
-                other => other.to_owned(),
-            },
+            tr.t("staff-case-application-type"),
+            tr.with(
+                "staff-case-application-type-value",
+                "code",
+                text(vars.get("ansokningstyp")),
+            ),
         ),
     ];
     let application = detail
@@ -387,18 +445,17 @@ async fn case_page(
         .into_iter()
         .map(|r| pair(r.question, r.answer))
         .collect();
-    let (ssbtek, incomes) = ssbtek_view(vars.get("ssbtek"));
-    let (calculation, totals) = calculation_view(vars.get("berakning"));
+    let (ssbtek, incomes) = ssbtek_view(tr, vars.get("ssbtek"));
+    let (calculation, totals) = calculation_view(tr, vars.get("berakning"));
     let proposal = vars
         .get("berakning")
         .and_then(|b| b.get("support"))
         .and_then(Value::as_i64)
         .map(|s| {
             if s > 0 {
-                format!("Bifall med {} enligt riksnormen.", kronor(s))
+                tr.with("staff-case-proposal-grant", "amount", kronor(s))
             } else {
-                "Inkomsterna täcker behovet enligt riksnormen: avslag, om inget annat framkommer."
-                    .to_owned()
+                tr.t("staff-case-proposal-refuse")
             }
         });
     let delegation = vars
@@ -419,21 +476,21 @@ async fn case_page(
     let decision = match vars.get("beslut") {
         Some(b) => vec![
             pair(
-                "Beslut",
+                tr.t("staff-case-decision"),
                 Outcome::from_code(&text(b.get("utfall")))
-                    .map(Outcome::label)
+                    .map(|o| outcome_label(tr, o))
                     .unwrap_or_default(),
             ),
             pair(
-                "Belopp",
+                tr.t("staff-case-amount"),
                 b.get("belopp")
                     .and_then(Value::as_i64)
                     .map(kronor)
                     .unwrap_or_default(),
             ),
-            pair("Motivering", text(b.get("motivering"))),
-            pair(
-                "Lagrum",
+            content(tr.t("staff-case-reasons"), text(b.get("motivering"))),
+            content(
+                tr.t("staff-case-provisions"),
                 b.get("lagrum")
                     .and_then(Value::as_array)
                     .map(|a| {
@@ -444,14 +501,15 @@ async fn case_page(
                     })
                     .unwrap_or_default(),
             ),
-            pair("Beslutat av", text(b.get("fattatAv"))),
+            // Name and title as the letter has them.
+            content(tr.t("staff-case-decided-by"), text(b.get("fattatAv"))),
         ],
         None => Vec::new(),
     };
     let form = detail
         .decision_task
         .as_ref()
-        .map(|_| decision_form(&detail, posted.decision.as_ref(), &posted.errors));
+        .map(|_| decision_form(tr, &detail, posted.decision.as_ref(), &posted.errors));
     let notes = detail
         .notes
         .iter()
@@ -468,7 +526,7 @@ async fn case_page(
         .into_iter()
         .map(|m| NoteRow {
             author: match m.sender.as_str() {
-                "citizen" => format!("{} (sökande)", c.applicant_name),
+                "citizen" => tr.with("staff-case-applicant-author", "name", &c.applicant_name),
                 _ => m.author,
             },
             body: m.body,
@@ -480,11 +538,10 @@ async fn case_page(
         .documents(id)
         .await?
         .into_iter()
-        .map(|d| {
-            pair(
-                d.id,
-                format!("{} ({})", d.title, timefmt::display(d.created_at)),
-            )
+        .map(|d| DocumentRow {
+            at: timefmt::display(d.created_at),
+            id: d.id,
+            title: d.title,
         })
         .collect();
     let attachments = state
@@ -509,11 +566,7 @@ async fn case_page(
         .iter()
         .map(|r| NoteRow {
             author: r.reader.clone(),
-            body: match r.what.as_str() {
-                "dokument" => "Öppnade ett dokument".to_owned(),
-                "bilaga" => "Öppnade en bilaga".to_owned(),
-                _ => "Läste ärendet".to_owned(),
-            },
+            body: tr.with("staff-case-read-what", "what", &r.what),
             at: timefmt::display(r.read_at),
         })
         .collect();
@@ -522,14 +575,21 @@ async fn case_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let mut layout = Layout::new(
+        tr.with("staff-case-title", "number", &c.case_number),
+        Section::Cases,
+    )
+    .notice(notice);
+    if !posted.errors.is_empty() {
+        // Shown after a post: the language link goes to the case's page.
+        layout = layout.back_to(&format!("/arenden/{}", urlencode(id)));
+    }
     render(
         status,
         &CasePage {
             note_error: error_for(&posted.errors, "anteckning"),
             message_error: error_for(&posted.errors, "meddelande"),
-            layout: Layout::new(format!("Ärende {}", c.case_number), Section::Cases)
-                .notice(notice)
-                .errors(posted.errors),
+            layout: layout.errors(posted.errors),
             id: id.to_owned(),
             ssbtek_fetched: vars.contains_key("ssbtek"),
             case,
@@ -598,7 +658,7 @@ pub(crate) async fn decide(
         Err(Error::Invalid(problems)) => {
             let posted = Posted {
                 decision: Some(form),
-                errors: field_errors(problems, crate::i18n::Tr::default()),
+                errors: field_errors(problems, crate::i18n::tr()),
                 ..Posted::default()
             };
             case_page(&state, &who, &id, None, posted).await
@@ -631,7 +691,7 @@ pub(crate) async fn add_note(
         Err(Error::Invalid(problems)) => {
             let posted = Posted {
                 note: form.anteckning,
-                errors: field_errors(problems, crate::i18n::Tr::default()),
+                errors: field_errors(problems, crate::i18n::tr()),
                 ..Posted::default()
             };
             case_page(&state, &who, &id, None, posted).await
@@ -665,7 +725,7 @@ pub(crate) async fn send_message(
         Err(Error::Invalid(problems)) => {
             let posted = Posted {
                 message: form.meddelande,
-                errors: field_errors(problems, crate::i18n::Tr::default()),
+                errors: field_errors(problems, crate::i18n::tr()),
                 ..Posted::default()
             };
             case_page(&state, &who, &id, None, posted).await

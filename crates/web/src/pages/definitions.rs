@@ -12,11 +12,9 @@ use super::error::PageError;
 use super::form::{FieldError, NoticeQuery, PageForm, PageQuery, error_for, parse_variables};
 use super::labels;
 use super::layout::{Layout, Section, render, urlencode};
+use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::timefmt;
-
-/// Shown under the XML when the model has problems; the summary lists them.
-const XML_INVALID: &str = "Modellen kan inte driftsättas. Rätta felen som listas överst på sidan.";
 
 /// A row of the definition table.
 struct DefinitionRow {
@@ -29,13 +27,13 @@ struct DefinitionRow {
     resource_name: String,
 }
 
-impl From<&DefinitionRecord> for DefinitionRow {
-    fn from(d: &DefinitionRecord) -> Self {
+impl DefinitionRow {
+    fn new(tr: Tr, d: &DefinitionRecord) -> Self {
         Self {
             id: d.id.clone(),
             key: d.key.clone(),
             name: d.name.clone().unwrap_or_default(),
-            kind: labels::definition_kind(d.kind.as_str()),
+            kind: labels::definition_kind(tr, d.kind.as_str()),
             version: d.version,
             deployed_at: timefmt::display(d.deployed_at),
             resource_name: d.resource_name.clone(),
@@ -69,6 +67,7 @@ async fn definitions_page(
     errors: Vec<FieldError>,
 ) -> Result<Response, PageError> {
     let defs = state.engine.store().definitions().await?;
+    let tr = crate::i18n::tr();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -77,10 +76,10 @@ async fn definitions_page(
     render(
         status,
         &DefinitionsPage {
-            rows: defs.iter().map(DefinitionRow::from).collect(),
+            rows: defs.iter().map(|d| DefinitionRow::new(tr, d)).collect(),
             name_error: error_for(&errors, "name"),
             xml_error: error_for(&errors, "xml"),
-            layout: Layout::new("Processer", Section::Definitions)
+            layout: Layout::new(tr.t("staff-definitions-title"), Section::Definitions)
                 .notice(notice)
                 .errors(errors),
             form,
@@ -105,15 +104,13 @@ pub(crate) async fn deploy(
     State(state): State<AppState>,
     PageForm(form): PageForm<DeployForm>,
 ) -> Result<Response, PageError> {
+    let tr = crate::i18n::tr();
     let mut errors = Vec::new();
     if form.name.trim().is_empty() {
-        errors.push(FieldError::new(
-            "name",
-            "Ange ett filnamn, till exempel ansokan.bpmn",
-        ));
+        errors.push(FieldError::new("name", tr.t("staff-deploy-missing-name")));
     }
     if form.xml.trim().is_empty() {
-        errors.push(FieldError::new("xml", "Klistra in modellens XML"));
+        errors.push(FieldError::new("xml", tr.t("staff-deploy-missing-xml")));
     }
     if !errors.is_empty() {
         return definitions_page(&state, None, form, errors).await;
@@ -134,17 +131,17 @@ pub(crate) async fn deploy(
         Err(flode_engine::Error::Invalid { problems }) => {
             let mut errors: Vec<FieldError> = problems
                 .into_iter()
-                .map(|p| FieldError::new("xml", format!("Fel i modellen: {p}")))
+                .map(|p| FieldError::new("xml", tr.with("staff-deploy-model-error", "detail", p)))
                 .collect();
             // The field shows one message; the summary lists every problem.
-            errors.push(FieldError::new("xml", XML_INVALID));
+            errors.push(FieldError::new("xml", tr.t("staff-deploy-invalid")));
             errors.rotate_right(1);
             definitions_page(&state, None, form, errors).await
         }
         Err(flode_engine::Error::BadRequest(m)) => {
             let errors = vec![FieldError::new(
                 "xml",
-                format!("Modellen kan inte driftsättas: {m}"),
+                tr.with("staff-deploy-refused", "detail", m),
             )];
             definitions_page(&state, None, form, errors).await
         }
@@ -192,6 +189,7 @@ async fn definition_page(
     errors: Vec<FieldError>,
 ) -> Result<Response, PageError> {
     let store = state.engine.store();
+    let tr = crate::i18n::tr();
     let def = store.definition(id).await?;
     let counts = store.activity_counts(id).await?;
     let latest = store
@@ -202,35 +200,46 @@ async fn definition_page(
         .max_by_key(|d| d.version)
         .filter(|d| d.version > def.version)
         .map(|d| (d.id, d.version));
-    let title = match &def.name {
-        Some(n) if !n.is_empty() => format!("{n} (version {})", def.version),
-        _ => format!("{} (version {})", def.key, def.version),
+    let name = match &def.name {
+        Some(n) if !n.is_empty() => n.clone(),
+        _ => def.key.clone(),
     };
+    let title = tr.with_args(
+        "staff-definition-title",
+        &[("name", name), ("version", def.version.to_string())],
+    );
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let business_key_error = error_for(&errors, "businessKey");
+    let variables_error = error_for(&errors, "variables");
+    let mut layout = Layout::new(title, Section::Definitions)
+        .notice(notice)
+        .errors(errors);
+    if status != StatusCode::OK {
+        // Shown after the start form's post: the language link goes to the page.
+        layout = layout.back_to(&format!("/processer/{}", urlencode(id)));
+    }
     render(
         status,
         &DefinitionPage {
             startable: def.kind == DefinitionKind::Bpmn && latest.is_none(),
-            def: DefinitionRow::from(&def),
+            def: DefinitionRow::new(tr, &def),
             xml: def.source,
             counts: counts
                 .into_iter()
                 .map(|(node_id, state, count)| CountRow {
                     node_id,
-                    state: labels::activity_state(&state),
+                    state: labels::activity_state(tr, &state),
                     count,
                 })
                 .collect(),
             latest,
-            business_key_error: error_for(&errors, "businessKey"),
-            variables_error: error_for(&errors, "variables"),
-            layout: Layout::new(title, Section::Definitions)
-                .notice(notice)
-                .errors(errors),
+            business_key_error,
+            variables_error,
+            layout,
             form,
         },
     )
@@ -257,7 +266,8 @@ pub(crate) async fn start(
     PageForm(form): PageForm<StartForm>,
 ) -> Result<Response, PageError> {
     let def = state.engine.store().definition(&id).await?;
-    let variables = match parse_variables(&form.variables) {
+    let tr = crate::i18n::tr();
+    let variables = match parse_variables(tr, &form.variables) {
         Ok(v) => v,
         Err(message) => {
             let errors = vec![FieldError::new("variables", message)];
@@ -274,7 +284,7 @@ pub(crate) async fn start(
         Err(flode_engine::Error::BadRequest(m)) => {
             let errors = vec![FieldError::new(
                 "variables",
-                format!("Instansen kunde inte startas: {m}"),
+                tr.with("staff-start-refused", "detail", m),
             )];
             definition_page(&state, &id, None, form, errors).await
         }

@@ -49,9 +49,11 @@ impl From<flode_casework::Error> for PageError {
         match e {
             E::NotFound(_) => Self::NotFound,
             E::AlreadySubmitted => {
-                Self::Conflict("Ansökan är redan skickad och kan inte ändras.".into())
+                Self::Conflict(crate::i18n::tr().t("staff-conflict-already-submitted"))
             }
-            E::NotAwaitingDecision => Self::Conflict("Ärendet väntar inte på beslut.".into()),
+            E::NotAwaitingDecision => {
+                Self::Conflict(crate::i18n::tr().t("staff-conflict-not-awaiting-decision"))
+            }
             E::Invalid(problems) => Self::BadRequest(
                 problems
                     .into_iter()
@@ -75,30 +77,33 @@ impl From<askama::Error> for PageError {
 #[template(path = "error.html")]
 struct ErrorPage {
     layout: Layout,
-    heading: &'static str,
+    heading: String,
     message: String,
     detail: Option<String>,
     correlation_id: Option<String>,
 }
 
+/// An error page: `what` names its heading and message (`staff-error-{what}-heading`
+/// and `-message`), in the request's language.
 fn page(
     status: StatusCode,
-    heading: &'static str,
-    message: impl Into<String>,
+    what: &str,
     detail: Option<String>,
     correlation_id: Option<String>,
 ) -> Response {
+    let tr = crate::i18n::tr();
+    let heading = tr.t(&format!("staff-error-{what}-heading"));
     let page = ErrorPage {
-        layout: Layout::new(heading, Section::None),
+        layout: Layout::new(heading.clone(), Section::None),
+        message: tr.t(&format!("staff-error-{what}-message")),
         heading,
-        message: message.into(),
         detail,
         correlation_id,
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         // The error page itself failed: plain text still tells the person something.
-        Err(_) => (status, heading).into_response(),
+        Err(_) => (status, page.heading).into_response(),
     }
 }
 
@@ -106,20 +111,10 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             Self::NotFound => not_found_page(),
-            Self::BadRequest(detail) => page(
-                StatusCode::BAD_REQUEST,
-                "Felaktig begäran",
-                "Begäran kunde inte tolkas. Gå tillbaka och försök igen.",
-                Some(detail),
-                None,
-            ),
-            Self::Conflict(detail) => page(
-                StatusCode::CONFLICT,
-                "Ändringen kunde inte göras",
-                "Läget har ändrats sedan sidan visades. Ladda om sidan och försök igen.",
-                Some(detail),
-                None,
-            ),
+            Self::BadRequest(detail) => {
+                page(StatusCode::BAD_REQUEST, "bad-request", Some(detail), None)
+            }
+            Self::Conflict(detail) => page(StatusCode::CONFLICT, "conflict", Some(detail), None),
             Self::Internal(cause) => {
                 let mut response = internal_error_page(None);
                 response.extensions_mut().insert(PageFailure(cause));
@@ -131,44 +126,54 @@ impl IntoResponse for PageError {
 
 /// 404 page.
 pub(crate) fn not_found_page() -> Response {
-    page(
-        StatusCode::NOT_FOUND,
-        "Sidan hittades inte",
-        "Kontrollera adressen. Det du letar efter kan ha tagits bort.",
-        None,
-        None,
-    )
+    page(StatusCode::NOT_FOUND, "not-found", None, None)
 }
 
 /// 403 page for a cross-site form post.
 pub(crate) fn forbidden_page() -> Response {
-    page(
-        StatusCode::FORBIDDEN,
-        "Åtgärden är inte tillåten",
-        "Formuläret skickades från en annan webbplats. Öppna flode direkt och försök igen.",
-        None,
-        None,
-    )
+    page(StatusCode::FORBIDDEN, "cross-site", None, None)
 }
 
 /// 403 page for a signed-in person without the role an action needs.
 pub(crate) fn no_access_page() -> Response {
-    page(
-        StatusCode::FORBIDDEN,
-        "Du saknar behörighet",
-        "Din roll ger inte behörighet till den här åtgärden. Kontakta en administratör om du behöver den.",
-        None,
-        None,
-    )
+    page(StatusCode::FORBIDDEN, "no-access", None, None)
 }
 
 /// 500 page, with the request id to quote when reporting it.
 pub(crate) fn internal_error_page(correlation_id: Option<&str>) -> Response {
     page(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "Något gick fel",
-        "Tjänsten kunde inte visa sidan. Försök igen om en stund.",
+        "internal",
         None,
         correlation_id.map(str::to_owned),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::{Lang, Tr};
+
+    #[test]
+    fn every_error_page_has_its_texts_in_both_languages() {
+        for lang in [Lang::Sv, Lang::En] {
+            let tr = Tr::new(lang);
+            for what in [
+                "bad-request",
+                "conflict",
+                "not-found",
+                "cross-site",
+                "no-access",
+                "internal",
+            ] {
+                for part in ["heading", "message"] {
+                    let id = format!("staff-error-{what}-{part}");
+                    assert!(tr.has(&id), "{id} ({})", lang.code());
+                }
+            }
+        }
+        assert_eq!(
+            Tr::new(Lang::Sv).t("staff-error-not-found-heading"),
+            "Sidan hittades inte"
+        );
+    }
 }

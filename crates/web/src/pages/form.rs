@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::error::PageError;
+use crate::i18n::Tr;
 
 /// One invalid field: `field` is the input's id, which the error summary links to.
 #[derive(Debug, Clone)]
@@ -76,20 +77,21 @@ pub(crate) struct NoticeQuery {
     pub(crate) meddelande: Option<String>,
 }
 
-/// Parses a variables textarea: empty means none; otherwise a JSON object.
-pub(crate) fn parse_variables(text: &str) -> Result<Map<String, Value>, String> {
+/// Parses a variables textarea: empty means none; otherwise a JSON object. The error is
+/// in `tr`'s language.
+pub(crate) fn parse_variables(tr: Tr, text: &str) -> Result<Map<String, Value>, String> {
     if text.trim().is_empty() {
         return Ok(Map::new());
     }
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(
-            r#"Variablerna måste vara ett JSON-objekt, till exempel {"belopp": 100}"#.to_owned(),
-        ),
-        Err(e) => Err(format!(
-            "Variablerna är inte giltig JSON (rad {}, kolumn {})",
-            e.line(),
-            e.column()
+        Ok(_) => Err(tr.t("staff-variables-not-object")),
+        Err(e) => Err(tr.with_args(
+            "staff-variables-not-json",
+            &[
+                ("line", e.line().to_string()),
+                ("column", e.column().to_string()),
+            ],
         )),
     }
 }
@@ -98,11 +100,23 @@ pub(crate) fn parse_variables(text: &str) -> Result<Map<String, Value>, String> 
 mod tests {
     use super::*;
 
+    use crate::i18n::Lang;
+
     #[test]
     fn variables() {
-        assert_eq!(parse_variables("  ").map(|m| m.len()), Ok(0));
-        assert_eq!(parse_variables(r#"{"a": 1}"#).map(|m| m.len()), Ok(1));
-        assert!(parse_variables("[1]").is_err_and(|e| e.contains("JSON-objekt")));
-        assert!(parse_variables("{").is_err_and(|e| e.contains("rad 1")));
+        let sv = Tr::new(Lang::Sv);
+        assert_eq!(parse_variables(sv, "  ").map(|m| m.len()), Ok(0));
+        assert_eq!(parse_variables(sv, r#"{"a": 1}"#).map(|m| m.len()), Ok(1));
+        assert_eq!(
+            parse_variables(sv, "[1]"),
+            Err(r#"Variablerna måste vara ett JSON-objekt, till exempel {"belopp": 100}"#.into())
+        );
+        assert_eq!(
+            parse_variables(sv, "{"),
+            Err("Variablerna är inte giltig JSON (rad 1, kolumn 1)".into())
+        );
+        let en = Tr::new(Lang::En);
+        assert!(parse_variables(en, "[1]").is_err_and(|e| e.contains("JSON object")));
+        assert!(parse_variables(en, "{").is_err_and(|e| e.contains("line 1, column 1")));
     }
 }

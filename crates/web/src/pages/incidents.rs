@@ -1,4 +1,4 @@
-//! `/incidenter`: open incidents, each with a "Försök igen" form.
+//! `/incidenter`: open incidents, each with a retry ("Försök igen") form.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -54,13 +54,15 @@ pub(crate) async fn list(
             },
         )
         .await?;
+    let tr = crate::i18n::tr();
     ok(&IncidentsPage {
-        layout: Layout::new("Incidenter", Section::Incidents).notice(q.meddelande.as_deref()),
+        layout: Layout::new(tr.t("staff-incidents-title"), Section::Incidents)
+            .notice(q.meddelande.as_deref()),
         rows: rows
             .into_iter()
             .map(|i| IncidentRow {
                 id: i.id,
-                kind: labels::incident_kind(&i.kind),
+                kind: labels::incident_kind(tr, &i.kind),
                 instance_id: i.instance_id,
                 node_id: i.node_id.unwrap_or_default(),
                 message: i.message,

@@ -10,6 +10,7 @@ use super::error::PageError;
 use super::form::{NoticeQuery, PageQuery};
 use super::labels;
 use super::layout::{Layout, Section, ok, urlencode};
+use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::timefmt;
 
@@ -29,7 +30,7 @@ pub(crate) struct ListQuery {
 /// An option of the state filter.
 struct StateOption {
     value: &'static str,
-    label: &'static str,
+    label: String,
     selected: bool,
 }
 
@@ -42,13 +43,13 @@ struct InstanceRow {
     ended_at: String,
 }
 
-impl From<&InstanceRecord> for InstanceRow {
-    fn from(i: &InstanceRecord) -> Self {
+impl InstanceRow {
+    fn new(tr: Tr, i: &InstanceRecord) -> Self {
         Self {
             id: i.id.clone(),
             process_key: i.process_key.clone(),
             business_key: i.business_key.clone().unwrap_or_default(),
-            state: labels::instance_state(i.state.as_str()),
+            state: labels::instance_state(tr, i.state.as_str()),
             started_at: timefmt::display(i.started_at),
             ended_at: timefmt::display_opt(i.ended_at),
         }
@@ -81,6 +82,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     PageQuery(q): PageQuery<ListQuery>,
 ) -> Result<Response, PageError> {
+    let tr = crate::i18n::tr();
     let wanted = q.state.as_deref().and_then(parse_state);
     let process_key = q.process_key.unwrap_or_default().trim().to_owned();
     let business_key = q.business_key.unwrap_or_default().trim().to_owned();
@@ -116,26 +118,21 @@ pub(crate) async fn list(
             urlencode(&business_key),
         )
     };
-    let states = [
-        ("", "Alla"),
-        ("active", "Pågående"),
-        ("completed", "Slutförda"),
-        ("terminated", "Avslutade"),
-        ("canceled", "Avbrutna"),
-    ]
-    .into_iter()
-    .map(|(value, label)| StateOption {
-        value,
-        label,
-        selected: wanted.map(|s| s.as_str()).unwrap_or("") == value,
-    })
-    .collect();
+    // The filter's options name groups of instances: plural, unlike a row's state.
+    let states = ["", "active", "completed", "terminated", "canceled"]
+        .into_iter()
+        .map(|value| StateOption {
+            value,
+            label: tr.with("staff-instances-filter-state", "code", value),
+            selected: wanted.map(|s| s.as_str()).unwrap_or("") == value,
+        })
+        .collect();
     ok(&InstancesPage {
-        layout: Layout::new("Instanser", Section::Instances),
+        layout: Layout::new(tr.t("staff-instances-title"), Section::Instances),
         states,
         previous: (offset > 0).then(|| link((offset - PAGE_SIZE).max(0))),
         next: more.then(|| link(offset + PAGE_SIZE)),
-        rows: rows.iter().map(InstanceRow::from).collect(),
+        rows: rows.iter().map(|i| InstanceRow::new(tr, i)).collect(),
         process_key,
         business_key,
     })
@@ -221,9 +218,10 @@ pub(crate) async fn show(
         store.jobs_of(&id),
         store.incidents_of(&id),
     )?;
+    let tr = crate::i18n::tr();
     let title = match &instance.business_key {
-        Some(k) => format!("Instans {k}"),
-        None => format!("Instans av {}", instance.process_key),
+        Some(k) => tr.with("staff-instance-title", "key", k),
+        None => tr.with("staff-instance-title-of", "process", &instance.process_key),
     };
     ok(&InstancePage {
         layout: Layout::new(title, Section::Instances).notice(q.meddelande.as_deref()),
@@ -234,9 +232,9 @@ pub(crate) async fn show(
             .into_iter()
             .map(|v| VariableRow {
                 scope: if v.scope == 0 {
-                    "Instans".to_owned()
+                    tr.t("staff-instance-scope-instance")
                 } else {
-                    format!("Token {}", v.scope)
+                    tr.with("staff-instance-scope-token", "token", v.scope)
                 },
                 name: v.name,
                 value: v.value.to_string(),
@@ -248,7 +246,7 @@ pub(crate) async fn show(
                 key: t.key,
                 parent: t.parent.map(|p| p.to_string()).unwrap_or_default(),
                 node_id: t.node_id,
-                state: labels::token_state(&t.state),
+                state: labels::token_state(tr, &t.state),
             })
             .collect(),
         history: history
@@ -256,7 +254,7 @@ pub(crate) async fn show(
             .map(|h| HistoryRow {
                 node_id: h.node_id,
                 node_type: h.node_type,
-                state: labels::activity_state(&h.state),
+                state: labels::activity_state(tr, &h.state),
                 started_at: timefmt::display(h.started_at),
                 ended_at: timefmt::display_opt(h.ended_at),
             })
@@ -266,7 +264,7 @@ pub(crate) async fn show(
             .map(|t| TaskRow {
                 name: t.name.unwrap_or_else(|| t.node_id.clone()),
                 node_id: t.node_id,
-                state: labels::task_state(&t.state),
+                state: labels::task_state(tr, &t.state),
                 due_at: timefmt::display_opt(t.due_at),
                 created_at: timefmt::display(t.created_at),
                 completed_by: t.completed_by.unwrap_or_default(),
@@ -275,10 +273,10 @@ pub(crate) async fn show(
         jobs: jobs
             .into_iter()
             .map(|j| JobRow {
-                kind: labels::job_kind(&j.kind),
+                kind: labels::job_kind(tr, &j.kind),
                 job_type: j.job_type,
                 node_id: j.node_id.unwrap_or_default(),
-                state: labels::job_state(&j.state),
+                state: labels::job_state(tr, &j.state),
                 retries: j.retries,
                 error: j.error.unwrap_or_default(),
             })
@@ -288,14 +286,14 @@ pub(crate) async fn show(
             .map(|i| IncidentRow {
                 open: i.state == "open",
                 id: i.id,
-                kind: labels::incident_kind(&i.kind),
+                kind: labels::incident_kind(tr, &i.kind),
                 node_id: i.node_id.unwrap_or_default(),
                 message: i.message,
-                state: labels::incident_state(&i.state),
+                state: labels::incident_state(tr, &i.state),
                 created_at: timefmt::display(i.created_at),
             })
             .collect(),
-        instance: InstanceRow::from(&instance),
+        instance: InstanceRow::new(tr, &instance),
     })
 }
 

@@ -71,36 +71,38 @@ pub(crate) async fn list(
             },
         )
         .await?;
+    let tr = crate::i18n::tr();
     let mut states = vec![StateOption {
         value: "",
-        label: "Alla".to_owned(),
+        label: tr.t("staff-filter-all"),
         selected: wanted.is_empty(),
     }];
     states.extend(STATES.into_iter().map(|s| StateOption {
         value: s,
-        label: labels::job_state(s),
+        label: labels::job_state(tr, s),
         selected: s == wanted,
     }));
     let caption = if wanted.is_empty() {
-        "Alla jobb, de som förfaller först överst".to_owned()
+        tr.t("staff-jobs-caption-all")
     } else {
-        format!(
-            "Jobb med status {}",
-            labels::job_state(wanted).to_lowercase()
+        tr.with(
+            "staff-jobs-caption-state",
+            "state",
+            labels::job_state(tr, wanted).to_lowercase(),
         )
     };
     ok(&JobsPage {
-        layout: Layout::new("Jobb", Section::Jobs),
+        layout: Layout::new(tr.t("staff-jobs-title"), Section::Jobs),
         states,
         caption,
         rows: rows
             .into_iter()
             .map(|j| JobRow {
-                kind: labels::job_kind(&j.kind),
+                kind: labels::job_kind(tr, &j.kind),
                 job_type: j.job_type,
                 instance_id: j.instance_id.unwrap_or_default(),
                 node_id: j.node_id.unwrap_or_default(),
-                state: labels::job_state(&j.state),
+                state: labels::job_state(tr, &j.state),
                 retries: j.retries,
                 due_at: timefmt::display(j.due_at),
                 lease_owner: j.lease_owner.unwrap_or_default(),

@@ -1,4 +1,5 @@
-//! What every page shares: title, navigation, notification banner and error summary.
+//! What every page shares: title, navigation, notification banner, error summary and the
+//! language: Swedish or English, from [`crate::i18n::current`] (see there why a task-local).
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -6,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::error::PageError;
 use super::form::FieldError;
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
 
 /// The sections of the main menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,21 +23,22 @@ pub(crate) enum Section {
     None,
 }
 
+/// Section, path and the message id of its label.
 const MENU: [(Section, &str, &str); 7] = [
-    (Section::Overview, "/", "Översikt"),
-    (Section::Cases, "/arenden", "Ärenden"),
-    (Section::Definitions, "/processer", "Processer"),
-    (Section::Instances, "/instanser", "Instanser"),
-    (Section::Tasks, "/uppgifter", "Uppgifter"),
-    (Section::Jobs, "/jobb", "Jobb"),
-    (Section::Incidents, "/incidenter", "Incidenter"),
+    (Section::Overview, "/", "staff-nav-overview"),
+    (Section::Cases, "/arenden", "staff-nav-cases"),
+    (Section::Definitions, "/processer", "staff-nav-definitions"),
+    (Section::Instances, "/instanser", "staff-nav-instances"),
+    (Section::Tasks, "/uppgifter", "staff-nav-tasks"),
+    (Section::Jobs, "/jobb", "staff-nav-jobs"),
+    (Section::Incidents, "/incidenter", "staff-nav-incidents"),
 ];
 
 /// One menu entry.
 #[derive(Debug)]
 pub(crate) struct NavItem {
     pub(crate) href: &'static str,
-    pub(crate) label: &'static str,
+    pub(crate) label: String,
     pub(crate) current: bool,
 }
 
@@ -44,7 +46,7 @@ pub(crate) struct NavItem {
 #[derive(Debug)]
 pub(crate) struct Viewer {
     pub(crate) display_name: String,
-    /// Swedish role labels, comma-separated.
+    /// Role labels in the page's language, comma-separated.
     pub(crate) roles: String,
 }
 
@@ -58,22 +60,26 @@ pub(crate) struct Layout {
     /// Who is signed in (name and sign-out button in the header).
     pub(crate) viewer: Option<Viewer>,
     /// A success message after a Post/Redirect/Get.
-    pub(crate) notice: Option<&'static str>,
+    pub(crate) notice: Option<String>,
     /// Form errors for the error summary; non-empty prefixes the title with "Fel: ".
     pub(crate) errors: Vec<FieldError>,
-    /// The staff pages are in Swedish; the shared banners read their texts here.
+    /// The page's language; the shared banners read their texts here too.
     pub(crate) tr: Tr,
+    /// The link to this page in the other language.
+    pub(crate) switch_href: String,
 }
 
 impl Layout {
     /// The frame for the person signed in to the current request (see
     /// [`crate::auth::viewer`]); nobody signed in gets no menu.
     pub(crate) fn new(title: impl Into<String>, section: Section) -> Self {
+        let language = crate::i18n::current();
+        let tr = language.tr;
         let viewer = crate::auth::viewer().map(|p| Viewer {
             roles: p
                 .roles
                 .iter()
-                .map(|r| r.label())
+                .map(|r| role_label(tr, r))
                 .collect::<Vec<_>>()
                 .join(", "),
             display_name: p.display_name,
@@ -84,7 +90,7 @@ impl Layout {
                 MENU.iter()
                     .map(|&(s, href, label)| NavItem {
                         href,
-                        label,
+                        label: tr.t(label),
                         current: s == section,
                     })
                     .collect()
@@ -94,14 +100,31 @@ impl Layout {
             viewer,
             notice: None,
             errors: Vec::new(),
-            tr: Tr::default(),
+            tr,
+            switch_href: language.switch_href(),
         }
     }
 
     /// Shows the banner for a `?meddelande=` flag, if it is one we know.
     pub(crate) fn notice(mut self, flag: Option<&str>) -> Self {
-        self.notice = flag.and_then(notice_text);
+        self.notice = flag.and_then(|f| notice_text(self.tr, f));
         self
+    }
+
+    /// The language link goes to `path` instead of this request's address: a form shown
+    /// again after a post links to its page, which a GET can load.
+    pub(crate) fn back_to(mut self, path: &str) -> Self {
+        self.switch_href = crate::i18n::current().switch_href_to(path);
+        self
+    }
+
+    /// ` lang="sv"` on a page in another language, for an element whose text stays Swedish
+    /// (case content, legal references); nothing on a Swedish page, which is all Swedish.
+    pub(crate) fn sv_part(&self) -> &'static str {
+        match self.tr.lang() {
+            Lang::Sv => "",
+            Lang::En => " lang=\"sv\"",
+        }
     }
 
     /// Shows the error summary.
@@ -111,21 +134,27 @@ impl Layout {
     }
 }
 
+/// A role's label in the page's language.
+fn role_label(tr: Tr, role: flode_security::Role) -> String {
+    tr.with("staff-role", "role", role.as_str())
+}
+
 /// Success messages by flag; unknown flags show nothing (never echo the query).
-fn notice_text(flag: &str) -> Option<&'static str> {
-    Some(match flag {
-        "driftsatt" => "Modellen är driftsatt.",
-        "oforandrad" => "Modellen var redan driftsatt. Ingen ny version skapades.",
-        "startad" => "Instansen är startad.",
-        "avbruten" => "Instansen är avbruten.",
-        "slutford" => "Uppgiften är slutförd.",
-        "lost" => "Incidenten är löst.",
-        "utloggad" => "Du är utloggad.",
-        "beslutat" => "Beslutet är fattat. Beslutsbrevet skapas och den sökande meddelas.",
-        "anteckning" => "Anteckningen är sparad.",
-        "meddelande-skickat" => "Meddelandet är skickat till den sökande.",
+fn notice_text(tr: Tr, flag: &str) -> Option<String> {
+    let id = match flag {
+        "driftsatt" => "staff-notice-deployed",
+        "oforandrad" => "staff-notice-unchanged",
+        "startad" => "staff-notice-started",
+        "avbruten" => "staff-notice-cancelled",
+        "slutford" => "staff-notice-completed",
+        "lost" => "staff-notice-resolved",
+        "utloggad" => "staff-notice-signed-out",
+        "beslutat" => "staff-notice-decided",
+        "anteckning" => "staff-notice-note-saved",
+        "meddelande-skickat" => "staff-notice-message-sent",
         _ => return None,
-    })
+    };
+    Some(tr.t(id))
 }
 
 /// Renders a page with a status.
@@ -158,6 +187,24 @@ mod tests {
     #[test]
     fn encodes_query_values() {
         assert_eq!(urlencode("a b&c/å"), "a%20b%26c%2F%C3%A5");
-        assert_eq!(notice_text("<script>"), None);
+        assert_eq!(notice_text(Tr::default(), "<script>"), None);
+    }
+
+    #[test]
+    fn notices_and_roles_in_both_languages() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        assert_eq!(
+            notice_text(sv, "slutford").as_deref(),
+            Some("Uppgiften är slutförd.")
+        );
+        assert_eq!(
+            notice_text(en, "slutford").as_deref(),
+            Some("The task is completed.")
+        );
+        // The Swedish labels are the roles' own.
+        for role in flode_security::Role::ALL {
+            assert_eq!(role_label(sv, role), role.label());
+            assert!(!role_label(en, role).contains(['å', 'ä', 'ö', 'Å', 'Ä', 'Ö']));
+        }
     }
 }

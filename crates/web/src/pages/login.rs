@@ -13,24 +13,21 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use flode_security::{Callback, LoginError};
+use flode_security::{Callback, LoginError, OidcError};
 use serde::Deserialize;
 
 use super::error::PageError;
 use super::form::{FieldError, PageForm, PageQuery, error_for};
 use super::layout::{Layout, Section, render, urlencode};
 use crate::auth::{ClientIp, clear_cookie, safe_return, session_cookie, set_cookie};
+use crate::i18n::Tr;
 use crate::oidc;
 use crate::state::AppState;
 
-/// The one message for an unknown username or a wrong password.
-const WRONG: &str = "Användarnamnet eller lösenordet är fel";
 /// Where the provider sends the person back (and the path of the sign-in cookie).
 const CALLBACK: &str = "/logga-in/oidc/callback";
 /// The error summary's link target for a failed sign-in through the provider: its button.
 const OIDC_FIELD: &str = "oidc";
-/// A provider account that names no enabled flode account.
-const NO_ACCOUNT: &str = "Ditt konto i organisationen är inte kopplat till något aktivt konto i flode. Kontakta en administratör.";
 
 /// `?tillbaka=` (where to go after signing in) and `?meddelande=`.
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +67,7 @@ fn login_page(
     tillbaka: String,
     errors: Vec<FieldError>,
 ) -> Result<Response, PageError> {
+    let tr = crate::i18n::tr();
     render(
         status,
         &LoginPage {
@@ -81,7 +79,7 @@ fn login_page(
             tillbaka,
             username_error: error_for(&errors, "username"),
             password_error: error_for(&errors, "password"),
-            layout: Layout::new("Logga in", Section::None)
+            layout: Layout::new(tr.t("staff-login-title"), Section::None)
                 .notice(notice)
                 .errors(errors),
         },
@@ -108,12 +106,19 @@ pub(crate) async fn submit(
     PageForm(form): PageForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let tillbaka = safe_return(Some(&form.tillbaka));
+    let tr = crate::i18n::tr();
     let mut errors = Vec::new();
     if form.username.trim().is_empty() {
-        errors.push(FieldError::new("username", "Ange ditt användarnamn"));
+        errors.push(FieldError::new(
+            "username",
+            tr.t("staff-login-missing-username"),
+        ));
     }
     if form.password.is_empty() {
-        errors.push(FieldError::new("password", "Ange ditt lösenord"));
+        errors.push(FieldError::new(
+            "password",
+            tr.t("staff-login-missing-password"),
+        ));
     }
     if !errors.is_empty() {
         return login_page(
@@ -145,14 +150,12 @@ pub(crate) async fn submit(
             None,
             form.username,
             tillbaka,
-            vec![FieldError::new("username", WRONG)],
+            // The one message for an unknown username or a wrong password.
+            vec![FieldError::new("username", tr.t("staff-login-wrong"))],
         ),
         Err(LoginError::Locked { retry_after_ms }) => {
             let minutes = (retry_after_ms + 59_999) / 60_000;
-            let message = format!(
-                "För många misslyckade inloggningar. Av säkerhetsskäl är inloggningen spärrad. Försök igen om {minutes} {}.",
-                if minutes == 1 { "minut" } else { "minuter" }
-            );
+            let message = tr.count("staff-login-locked", minutes);
             let mut response = login_page(
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
@@ -175,7 +178,7 @@ fn oidc_refused(
     state: &AppState,
     status: StatusCode,
     tillbaka: String,
-    message: &str,
+    message: String,
 ) -> Result<Response, PageError> {
     let mut response = login_page(
         state,
@@ -190,6 +193,20 @@ fn oidc_refused(
         oidc::clear(CALLBACK, state.config.secure_cookies),
     );
     Ok(response)
+}
+
+/// What a failed sign-in through the provider tells the person, in the page's language:
+/// the same reasons (and Swedish texts) as [`oidc::failure`], which gives the status and logs.
+fn oidc_message(tr: Tr, e: &OidcError) -> String {
+    tr.t(match e {
+        OidcError::UnknownAttempt | OidcError::StateMismatch => "signin-oidc-unfinished",
+        OidcError::Cancelled(_) => "signin-oidc-cancelled",
+        OidcError::InvalidToken(_) | OidcError::Rejected(_) => "signin-oidc-unverified",
+        OidcError::Provider(_)
+        | OidcError::Config(_)
+        | OidcError::Store(_)
+        | OidcError::Crypto(_) => "signin-oidc-unavailable",
+    })
 }
 
 /// `GET /logga-in/oidc/start?tillbaka=`: to the organisation's identity provider.
@@ -208,7 +225,8 @@ pub(crate) async fn oidc_start(
             state.config.secure_cookies,
         )),
         Err(e) => {
-            let (status, message) = oidc::failure("staff", e)?;
+            let message = oidc_message(crate::i18n::tr(), &e);
+            let (status, _) = oidc::failure("staff", e)?;
             oidc_refused(&state, status, tillbaka, message)
         }
     }
@@ -233,7 +251,8 @@ pub(crate) async fn oidc_callback(
     {
         Ok(done) => done,
         Err(e) => {
-            let (status, message) = oidc::failure("staff", e)?;
+            let message = oidc_message(crate::i18n::tr(), &e);
+            let (status, _) = oidc::failure("staff", e)?;
             return oidc_refused(&state, status, "/".into(), message);
         }
     };
@@ -256,9 +275,13 @@ pub(crate) async fn oidc_callback(
             headers.append(header::SET_COOKIE, oidc::clear(CALLBACK, secure));
             Ok(response)
         }
-        Err(LoginError::Invalid | LoginError::Locked { .. }) => {
-            oidc_refused(&state, StatusCode::FORBIDDEN, tillbaka, NO_ACCOUNT)
-        }
+        // A provider account that names no enabled flode account.
+        Err(LoginError::Invalid | LoginError::Locked { .. }) => oidc_refused(
+            &state,
+            StatusCode::FORBIDDEN,
+            tillbaka,
+            crate::i18n::tr().t("staff-login-no-account"),
+        ),
         Err(LoginError::Internal(e)) => Err(PageError::Internal(format!("sign-in: {e}"))),
     }
 }

@@ -1,4 +1,5 @@
-//! The admin pages: server-rendered HTML in Swedish that works without JavaScript.
+//! The admin pages: server-rendered HTML in Swedish (or English, see `crate::i18n`) that
+//! works without JavaScript.
 //!
 //! Every POST form answers with a 303 to the page it changed (Post/Redirect/Get) and a
 //! `?meddelande=` flag for the success banner; validation errors re-render the form with

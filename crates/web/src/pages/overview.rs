@@ -12,7 +12,7 @@ use crate::state::AppState;
 struct Stat {
     href: &'static str,
     count: i64,
-    label: &'static str,
+    label: String,
 }
 
 #[derive(Template)]
@@ -24,39 +24,34 @@ struct OverviewPage {
 
 pub(crate) async fn show(State(state): State<AppState>) -> Result<Response, PageError> {
     let s = state.engine.store().stats().await?;
+    let tr = crate::i18n::tr();
+    // Each label agrees with its count ("1 open task", "2 open tasks").
+    let stat = |href, count, id| Stat {
+        href,
+        count,
+        label: tr.count(id, count),
+    };
     ok(&OverviewPage {
-        layout: Layout::new("Översikt", Section::Overview),
+        layout: Layout::new(tr.t("staff-overview-title"), Section::Overview),
         stats: vec![
-            Stat {
-                href: "/instanser?state=active",
-                count: s.active_instances,
-                label: "pågående instanser",
-            },
-            Stat {
-                href: "/uppgifter",
-                count: s.open_user_tasks,
-                label: "öppna uppgifter",
-            },
-            Stat {
-                href: "/incidenter",
-                count: s.open_incidents,
-                label: "öppna incidenter",
-            },
-            Stat {
-                href: "/jobb",
-                count: s.pending_jobs,
-                label: "väntande jobb",
-            },
-            Stat {
-                href: "/instanser",
-                count: s.ended_instances,
-                label: "avslutade instanser",
-            },
-            Stat {
-                href: "/processer",
-                count: s.definitions,
-                label: "driftsatta versioner",
-            },
+            stat(
+                "/instanser?state=active",
+                s.active_instances,
+                "staff-overview-active-instances",
+            ),
+            stat("/uppgifter", s.open_user_tasks, "staff-overview-open-tasks"),
+            stat(
+                "/incidenter",
+                s.open_incidents,
+                "staff-overview-open-incidents",
+            ),
+            stat("/jobb", s.pending_jobs, "staff-overview-pending-jobs"),
+            stat(
+                "/instanser",
+                s.ended_instances,
+                "staff-overview-ended-instances",
+            ),
+            stat("/processer", s.definitions, "staff-overview-definitions"),
         ],
     })
 }

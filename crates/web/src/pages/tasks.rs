@@ -44,6 +44,8 @@ struct TaskCard {
 #[template(path = "tasks.html")]
 struct TasksPage {
     layout: Layout,
+    /// How many open tasks, in words.
+    lead: String,
     tasks: Vec<TaskCard>,
 }
 
@@ -64,8 +66,9 @@ async fn tasks_page(
             },
         )
         .await?;
+    let tr = crate::i18n::tr();
     let mut errors = Vec::new();
-    let tasks = rows
+    let tasks: Vec<TaskCard> = rows
         .into_iter()
         .map(|t| {
             let mut card = TaskCard {
@@ -89,7 +92,10 @@ async fn tasks_page(
                 card.error = Some(message.clone());
                 errors.push(FieldError::new(
                     format!("variabler-{}", card.id),
-                    format!("{}: {message}", card.name),
+                    tr.with_args(
+                        "staff-tasks-error-summary",
+                        &[("task", card.name.clone()), ("message", message.clone())],
+                    ),
                 ));
             }
             card
@@ -104,12 +110,18 @@ async fn tasks_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let mut layout = Layout::new(tr.t("staff-tasks-title"), Section::Tasks)
+        .notice(notice)
+        .errors(errors);
+    if failed.is_some() {
+        layout = layout.back_to("/uppgifter");
+    }
+    let lead = tr.count("staff-tasks-count", tasks.len() as i64);
     render(
         status,
         &TasksPage {
-            layout: Layout::new("Uppgifter", Section::Tasks)
-                .notice(notice)
-                .errors(errors),
+            layout,
+            lead,
             tasks,
         },
     )
@@ -127,7 +139,8 @@ pub(crate) async fn complete(
     Path(id): Path<String>,
     PageForm(form): PageForm<CompleteForm>,
 ) -> Result<Response, PageError> {
-    let variables = match parse_variables(&form.variables) {
+    let tr = crate::i18n::tr();
+    let variables = match parse_variables(tr, &form.variables) {
         Ok(v) => v,
         Err(message) => return tasks_page(&state, None, Some((&id, form, message))).await,
     };
@@ -135,7 +148,7 @@ pub(crate) async fn complete(
     match state.engine.complete_user_task(&id, variables, user).await {
         Ok(()) => Ok(Redirect::to("/uppgifter?meddelande=slutford").into_response()),
         Err(flode_engine::Error::BadRequest(m)) => {
-            let message = format!("Variablerna godtogs inte: {m}");
+            let message = tr.with("staff-tasks-variables-refused", "detail", m);
             tasks_page(&state, None, Some((&id, form, message))).await
         }
         Err(e) => Err(e.into()),

@@ -14,3 +14,4 @@ mod openapi;
 mod ops;
 mod pages;
 mod problems;
+mod staff_english;
