@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::settings::Settings;
@@ -41,6 +42,11 @@ enum Command {
     /// SOAP Client fault. Faults are forced per request with the header
     /// `x-ssbtek-scenario`, e.g. `fk:unavailable,so:duplicate` or `http-503`.
     SsbtekSim(SsbtekSimArgs),
+    /// Run SimIFO, the simulated legacy case system the robots drive (a web application
+    /// with its own database and no API): `--ui v1` is Procapita-like, `--ui v2`
+    /// Lifecare-like, over the same data; faults and quirks are flags. It accepts only
+    /// test personnummer. docs/legacy-sim.md has the screens and accounts.
+    LegacySim(LegacySimArgs),
     /// Manage staff accounts (`user add`): people who sign in at /logga-in.
     #[command(subcommand)]
     User(UserCommand),
@@ -139,6 +145,15 @@ pub(crate) struct SsbtekSimArgs {
     /// period give the same answer.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LegacySimArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    bind: String,
+    #[command(flatten)]
+    sim: flode_legacy_sim::Args,
 }
 
 #[derive(Debug, Subcommand)]
@@ -272,6 +287,20 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 flode_integrations::LatencyProfile::Realistic
             };
             flode_integrations::simulator::run(&args.bind, latency, args.seed).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::LegacySim(args) => {
+            let listener = tokio::net::TcpListener::bind(&args.bind)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.bind))?;
+            let config = args.sim.into_config();
+            eprintln!(
+                "SimIFO ({:?}) on http://{}{}",
+                config.ui,
+                args.bind,
+                config.ui.login_path()
+            );
+            flode_legacy_sim::serve(listener, config).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Calc(CalcCommand::Forsorjningsstod { input, json, norms }) => {

@@ -16,6 +16,7 @@ pub mod jobs;
 mod oidc;
 mod queries;
 mod records;
+mod robots;
 mod sql;
 mod tx;
 mod unlocked;
@@ -32,6 +33,10 @@ pub use jobs::{Claim, ClaimedJob};
 pub use oidc::OidcLoginRecord;
 pub use queries::{InstanceFilter, InstanceSummary, JobSummary, Page, Stats};
 pub use records::*;
+pub use robots::{
+    RobotCredentialRecord, RobotEvidenceRecord, RobotRecord, RobotReviewRecord, RobotRunRecord,
+    RobotTargetRecord,
+};
 pub use tx::Tx;
 
 use std::str::FromStr;

@@ -1,0 +1,415 @@
+//! What a robot does in a browser, as a trait ([`Page`]), and its one real implementation:
+//! headless Chromium through chromedriver, driven with fantoccini over plain HTTP on
+//! localhost ([`Chromium`]). Both programs come from Debian (`scripts/install-browser`);
+//! nothing is downloaded.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use tokio::process::{Child, Command};
+
+use crate::script::Locator;
+
+/// A browser that failed: always a system exception (restart, retry later).
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    #[error("cannot start {program}: {source}")]
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
+    #[error("chromedriver did not listen within {0:?}")]
+    DriverTimeout(Duration),
+    #[error("no WebDriver session: {0}")]
+    Session(String),
+    #[error("no element for `{0}`")]
+    NotFound(String),
+    #[error("WebDriver: {0}")]
+    Command(String),
+}
+
+impl From<fantoccini::error::CmdError> for BrowserError {
+    fn from(e: fantoccini::error::CmdError) -> Self {
+        BrowserError::Command(e.to_string())
+    }
+}
+
+/// The browser operations a script's steps need. Each finds its element afresh (pages
+/// re-render after a save, so element references go stale).
+pub trait Page: Send {
+    fn open(&mut self, url: &str) -> impl Future<Output = Result<(), BrowserError>> + Send;
+    /// Whether `locator` finds an element that is shown.
+    fn present(
+        &mut self,
+        locator: &Locator,
+    ) -> impl Future<Output = Result<bool, BrowserError>> + Send;
+    /// The shown element's text, or an attribute (`value` of a field, say).
+    fn read(
+        &mut self,
+        locator: &Locator,
+        attribute: Option<&str>,
+    ) -> impl Future<Output = Result<String, BrowserError>> + Send;
+    fn fill(
+        &mut self,
+        locator: &Locator,
+        value: &str,
+    ) -> impl Future<Output = Result<(), BrowserError>> + Send;
+    /// Picks the option whose text is exactly `option`.
+    fn select(
+        &mut self,
+        locator: &Locator,
+        option: &str,
+    ) -> impl Future<Output = Result<(), BrowserError>> + Send;
+    fn click(&mut self, locator: &Locator)
+    -> impl Future<Output = Result<(), BrowserError>> + Send;
+    /// Into the frame `locator` finds, or (`None`) back to the top document.
+    fn frame(
+        &mut self,
+        locator: Option<&Locator>,
+    ) -> impl Future<Output = Result<(), BrowserError>> + Send;
+    /// PNG of the window.
+    fn screenshot(&mut self) -> impl Future<Output = Result<Vec<u8>, BrowserError>> + Send;
+    /// The current document's HTML.
+    fn html(&mut self) -> impl Future<Output = Result<String, BrowserError>> + Send;
+    /// Masks personnummer everywhere in the current document, and the whole text of the
+    /// elements `names` finds, until [`Page::unredact`]: screenshots and HTML that are kept
+    /// must not show who the case is about.
+    fn redact(
+        &mut self,
+        names: &[Locator],
+    ) -> impl Future<Output = Result<(), BrowserError>> + Send;
+    /// Puts back what [`Page::redact`] masked, so the script can go on.
+    fn unredact(&mut self) -> impl Future<Output = Result<(), BrowserError>> + Send;
+}
+
+/// Masks in the page; keeps the originals in `window.__flodeRedacted` for `UNREDACT`.
+const REDACT: &str = r#"
+const [css, xpaths] = arguments;
+const pnr = /(?:\b(?:19|20)?\d{6}[-+]?[0-9A-Z]\d{3}\b)/g;
+const mask = (s) => s.replace(pnr, '[personnummer]');
+const kept = window.__flodeRedacted = window.__flodeRedacted || [];
+const put = (node, prop, value) => { kept.push([node, prop, node[prop]]); node[prop] = value; };
+const named = new Set();
+for (const c of css) document.querySelectorAll(c).forEach((e) => named.add(e));
+for (const x of xpaths) {
+  const r = document.evaluate(x, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+  for (let i = 0; i < r.snapshotLength; i++) named.add(r.snapshotItem(i));
+}
+for (const e of named) {
+  if ('value' in e && e.tagName !== 'BUTTON') { put(e, 'value', '[namn]'); e.setAttribute('value', '[namn]'); }
+  else put(e, 'textContent', '[namn]');
+}
+const walk = document.createTreeWalker(document.body || document, NodeFilter.SHOW_TEXT);
+for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+  const m = mask(n.nodeValue);
+  if (m !== n.nodeValue) put(n, 'nodeValue', m);
+}
+document.querySelectorAll('input, textarea').forEach((e) => {
+  const m = mask(e.value);
+  if (m !== e.value) { put(e, 'value', m); e.setAttribute('value', m); }
+});
+"#;
+
+const UNREDACT: &str = r#"
+const kept = window.__flodeRedacted || [];
+for (let i = kept.length - 1; i >= 0; i--) { const [node, prop, value] = kept[i]; node[prop] = value; }
+window.__flodeRedacted = [];
+"#;
+
+/// Where Chromium and chromedriver are, and how the window is.
+#[derive(Debug, Clone)]
+pub struct ChromiumConfig {
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Default for ChromiumConfig {
+    fn default() -> Self {
+        Self {
+            chromium: "/usr/bin/chromium".into(),
+            chromedriver: "/usr/bin/chromedriver".into(),
+            width: 1280,
+            height: 900,
+        }
+    }
+}
+
+/// A chromedriver process with one headless Chromium session and a fresh profile. Dropping
+/// it kills both: chromedriver runs in a process group of its own, which Chromium inherits.
+pub struct Chromium {
+    client: Client,
+    driver: Child,
+    profile: PathBuf,
+    /// Frames entered since the top document; WebDriver can only step out one at a time.
+    depth: usize,
+}
+
+fn free_port() -> Result<u16, BrowserError> {
+    let spawn = |source| BrowserError::Spawn {
+        program: "a listening socket".into(),
+        source,
+    };
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(spawn)?;
+    Ok(listener.local_addr().map_err(spawn)?.port())
+}
+
+impl Chromium {
+    /// Starts chromedriver and opens a browser session.
+    pub async fn start(config: &ChromiumConfig) -> Result<Chromium, BrowserError> {
+        let port = free_port()?;
+        let mut driver = Command::new(&config.chromedriver)
+            .arg(format!("--port={port}"))
+            .arg("--log-level=WARNING")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|source| BrowserError::Spawn {
+                program: config.chromedriver.display().to_string(),
+                source,
+            })?;
+        let wait = Duration::from_secs(20);
+        let deadline = Instant::now() + wait;
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            if Instant::now() > deadline || matches!(driver.try_wait(), Ok(Some(_))) {
+                kill_group(&driver);
+                return Err(BrowserError::DriverTimeout(wait));
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let profile =
+            std::env::temp_dir().join(format!("flode-robot-{}-{port}", std::process::id()));
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": config.chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--no-default-browser-check",
+                    "--disable-extensions", "--force-device-scale-factor=1", "--lang=sv-SE",
+                    format!("--window-size={},{}", config.width, config.height),
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            },
+            "timeouts": {"script": 30_000, "pageLoad": 60_000, "implicit": 0},
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!("a JSON object literal");
+        };
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        let client = match builder.connect(&format!("http://127.0.0.1:{port}")).await {
+            Ok(c) => c,
+            Err(e) => {
+                kill_group(&driver);
+                return Err(BrowserError::Session(e.to_string()));
+            }
+        };
+        Ok(Chromium {
+            client,
+            driver,
+            profile,
+            depth: 0,
+        })
+    }
+
+    /// Ends the session (Chromium quits), then the driver.
+    pub async fn stop(self) {
+        if let Err(e) = self.client.clone().close().await {
+            tracing::debug!(error = %e, "closing the browser session failed");
+        }
+    }
+
+    /// The first shown element `locator` finds.
+    async fn shown(&self, locator: &Locator) -> Result<Option<Element>, BrowserError> {
+        let xpath;
+        let search = match locator {
+            Locator::Css(css) => fantoccini::Locator::Css(css),
+            Locator::XPath(x) => fantoccini::Locator::XPath(x),
+            Locator::Text(text) => {
+                xpath = text_xpath(text);
+                fantoccini::Locator::XPath(&xpath)
+            }
+            Locator::Label(label) => {
+                xpath = label_xpath(label);
+                fantoccini::Locator::XPath(&xpath)
+            }
+        };
+        for element in self.client.find_all(search).await? {
+            // An element can go stale between finding and asking: treat it as gone.
+            if element.is_displayed().await.unwrap_or(false) {
+                return Ok(Some(element));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn element(&self, locator: &Locator) -> Result<Element, BrowserError> {
+        self.shown(locator)
+            .await?
+            .ok_or_else(|| BrowserError::NotFound(locator.to_string()))
+    }
+}
+
+/// An XPath string literal for any text (XPath 1.0 has no escapes).
+fn xpath_literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+/// Elements whose own text, or whose button value, is exactly `text`.
+fn text_xpath(text: &str) -> String {
+    let t = xpath_literal(text);
+    format!(
+        "//*[normalize-space(text())={t}] | //input[(@type='submit' or @type='button') and @value={t}]"
+    )
+}
+
+/// The field a `<label>` with exactly this text names (by `for`, or by holding it).
+fn label_xpath(label: &str) -> String {
+    let l = xpath_literal(label);
+    format!(
+        "//*[@id=//label[normalize-space(.)={l}]/@for] | \
+         //label[normalize-space(text())={l}]//*[self::input or self::select or self::textarea]"
+    )
+}
+
+fn kill_group(driver: &Child) {
+    if let Some(pid) = driver.id() {
+        // The group id is the driver's pid (process_group(0)); Chromium is in it too.
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &format!("-{pid}")])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+impl Drop for Chromium {
+    fn drop(&mut self) {
+        kill_group(&self.driver);
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+impl Page for Chromium {
+    async fn open(&mut self, url: &str) -> Result<(), BrowserError> {
+        self.client.goto(url).await?;
+        // Navigation puts WebDriver back in the top document.
+        self.depth = 0;
+        Ok(())
+    }
+
+    async fn present(&mut self, locator: &Locator) -> Result<bool, BrowserError> {
+        Ok(self.shown(locator).await?.is_some())
+    }
+
+    async fn read(
+        &mut self,
+        locator: &Locator,
+        attribute: Option<&str>,
+    ) -> Result<String, BrowserError> {
+        let element = self.element(locator).await?;
+        Ok(match attribute {
+            // The live value of a field is a property, not the attribute it started with.
+            Some("value") => element.prop("value").await?.unwrap_or_default(),
+            Some(name) => element.attr(name).await?.unwrap_or_default(),
+            None => element.text().await?,
+        })
+    }
+
+    async fn fill(&mut self, locator: &Locator, value: &str) -> Result<(), BrowserError> {
+        let element = self.element(locator).await?;
+        element.clear().await?;
+        element.send_keys(value).await?;
+        Ok(())
+    }
+
+    async fn select(&mut self, locator: &Locator, option: &str) -> Result<(), BrowserError> {
+        let element = self.element(locator).await?;
+        element.select_by_label(option).await?;
+        Ok(())
+    }
+
+    async fn click(&mut self, locator: &Locator) -> Result<(), BrowserError> {
+        self.element(locator).await?.click().await?;
+        Ok(())
+    }
+
+    async fn frame(&mut self, locator: Option<&Locator>) -> Result<(), BrowserError> {
+        match locator {
+            Some(locator) => {
+                self.element(locator).await?.enter_frame().await?;
+                self.depth += 1;
+            }
+            None => {
+                while self.depth > 0 {
+                    self.client.enter_parent_frame().await?;
+                    self.depth -= 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn screenshot(&mut self) -> Result<Vec<u8>, BrowserError> {
+        Ok(self.client.screenshot().await?)
+    }
+
+    async fn html(&mut self) -> Result<String, BrowserError> {
+        Ok(self.client.source().await?)
+    }
+
+    async fn redact(&mut self, names: &[Locator]) -> Result<(), BrowserError> {
+        let mut css = Vec::new();
+        let mut xpaths = Vec::new();
+        for n in names {
+            match n {
+                Locator::Css(c) => css.push(c.clone()),
+                Locator::XPath(x) => xpaths.push(x.clone()),
+                Locator::Text(t) => xpaths.push(text_xpath(t)),
+                Locator::Label(l) => xpaths.push(label_xpath(l)),
+            }
+        }
+        self.client
+            .execute(REDACT, vec![json!(css), json!(xpaths)])
+            .await?;
+        Ok(())
+    }
+
+    async fn unredact(&mut self) -> Result<(), BrowserError> {
+        self.client.execute(UNREDACT, Vec::new()).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xpath_literals_quote_any_text() {
+        assert_eq!(xpath_literal("Spara"), "'Spara'");
+        assert_eq!(xpath_literal("Barn's"), "\"Barn's\"");
+        assert_eq!(xpath_literal("a'b\"c"), "concat('a', \"'\", 'b\"c')");
+    }
+}
