@@ -11,7 +11,7 @@ use crate::helpers::{Reply, cookie_of};
 const ENGLISH: &str = "flode_sprak=en";
 
 /// The page's visible text: tags, attribute values and entities left out.
-fn visible_text(html: &str) -> String {
+pub(crate) fn visible_text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -40,10 +40,14 @@ fn swedish_left(html: &str) -> Vec<String> {
         "Arbetsförmedlingen,",
         "Pensionsmyndigheten,",
     ];
-    visible_text(html)
-        .split_whitespace()
+    swedish_words(&visible_text(html), NAMES)
+}
+
+/// The words of `text` with å, ä or ö, except `names`.
+pub(crate) fn swedish_words(text: &str, names: &[&str]) -> Vec<String> {
+    text.split_whitespace()
         .filter(|w| w.chars().any(|c| "åäöÅÄÖ".contains(c)))
-        .filter(|w| !NAMES.contains(w))
+        .filter(|w| !names.contains(w))
         .map(str::to_owned)
         .collect()
 }

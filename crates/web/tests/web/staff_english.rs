@@ -21,20 +21,7 @@ const ENGLISH: &str = "flode_sprak=en";
 fn visible_text(html: &str) -> String {
     let html = without_elements(html, |tag| tag.contains(" lang=\"sv\""));
     let html = without_elements(&html, |tag| tag == "<code>");
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    crate::english::visible_text(&html)
 }
 
 /// `html` without the elements (start tag to matching end tag) whose start tag matches.
@@ -90,12 +77,7 @@ fn swedish_left(html: &str) -> Vec<String> {
         "Försörjningsstöd",
         "Försörjningsstöd:",
     ];
-    visible_text(html)
-        .split_whitespace()
-        .filter(|w| w.chars().any(|c| "åäöÅÄÖ".contains(c)))
-        .filter(|w| !NAMES.contains(w))
-        .map(str::to_owned)
-        .collect()
+    crate::english::swedish_words(&visible_text(html), NAMES)
 }
 
 fn assert_english(what: &str, r: &Reply) {
