@@ -8,7 +8,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::{Backend, Error, Store};
+use crate::{Error, Store};
 
 /// A staff account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,7 +173,7 @@ impl Store {
         audit: &AuditEvent,
         taken: impl FnOnce() -> String,
     ) -> Result<(), Error> {
-        let mut tx = self.begin_auth().await?;
+        let mut tx = self.begin_write().await?;
         match insert.execute(&mut *tx).await {
             Ok(_) => {}
             Err(e) if is_unique_violation(&e) => return Err(Error::Conflict(taken())),
@@ -182,13 +182,6 @@ impl Store {
         insert_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn begin_auth(&self) -> Result<Transaction<'static, Any>, Error> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.writer.begin().await?,
-        })
     }
 
     /// Creates a staff account; [`Error::Conflict`] if the username is taken.
@@ -245,7 +238,7 @@ impl Store {
         session: &StaffSessionRecord,
         audit: &AuditEvent,
     ) -> Result<(), Error> {
-        let mut tx = self.begin_auth().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO staff_sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -297,7 +290,7 @@ impl Store {
 
     /// Records activity on a live session (for the idle timeout).
     pub async fn touch_staff_session(&self, id_hash: &str, now: i64) -> Result<(), Error> {
-        let mut tx = self.begin_auth().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE staff_sessions SET last_seen_at = $2 WHERE id_hash = $1 AND ended_at IS NULL AND last_seen_at < $2",
         )
@@ -316,7 +309,7 @@ impl Store {
         now: i64,
         audit: &AuditEvent,
     ) -> Result<bool, Error> {
-        let mut tx = self.begin_auth().await?;
+        let mut tx = self.begin_write().await?;
         let ended = sqlx::query(
             "UPDATE staff_sessions SET ended_at = $2 WHERE id_hash = $1 AND ended_at IS NULL",
         )
@@ -335,7 +328,7 @@ impl Store {
 
     /// Deletes sessions that ended or expired before `before`; returns how many.
     pub async fn delete_old_staff_sessions(&self, before: i64) -> Result<u64, Error> {
-        let mut tx = self.begin_auth().await?;
+        let mut tx = self.begin_write().await?;
         let n = sqlx::query(
             "DELETE FROM staff_sessions WHERE expires_at < $1 OR ended_at < $1 OR last_seen_at < $1",
         )
@@ -402,7 +395,7 @@ impl Store {
         now: i64,
         audit: &AuditEvent,
     ) -> Result<bool, Error> {
-        let mut tx = self.begin_auth().await?;
+        let mut tx = self.begin_write().await?;
         let revoked = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
         )
@@ -421,7 +414,7 @@ impl Store {
 
     /// Appends one audit line on its own (a failed or refused sign-in).
     pub async fn record_audit_event(&self, event: &AuditEvent) -> Result<(), Error> {
-        let mut tx = self.begin_auth().await?;
+        let mut tx = self.begin_write().await?;
         insert_audit(&mut tx, event).await?;
         tx.commit().await?;
         Ok(())

@@ -188,18 +188,24 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx, Error> {
-        let tx = match self.backend {
-            // The writer pool has one connection, so IMMEDIATE never waits on another writer
-            // of ours; it still guards against a second process on the same file.
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.writer.begin().await?,
-        };
+        let tx = self.begin_write().await?;
         Ok(Tx::new(
             tx,
             self.backend,
             self.pool.clone(),
             self.origin.clone(),
         ))
+    }
+
+    /// A plain write transaction on the writer pool, for the store's own multi-statement
+    /// writes that need no [`Tx`] bookkeeping.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, Error> {
+        Ok(match self.backend {
+            // The writer pool has one connection, so IMMEDIATE never waits on another writer
+            // of ours; it still guards against a second process on the same file.
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
+        })
     }
 
     /// The reader pool, for queries outside a transaction.

@@ -5,7 +5,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Backend, Error, Store};
+use crate::{Error, Store};
 
 /// A sign-in waiting for the identity provider's callback.
 #[derive(Clone, PartialEq, Eq)]
@@ -59,10 +59,7 @@ impl Store {
     /// Stores a sign-in in progress, and deletes those that expired before `now` (sign-ins
     /// abandoned at the provider leave rows behind; starting one is the natural moment).
     pub async fn create_oidc_login(&self, login: &OidcLoginRecord, now: i64) -> Result<(), Error> {
-        let mut tx = match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.writer.begin().await?,
-        };
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM oidc_logins WHERE expires_at < $1")
             .bind(now)
             .execute(&mut *tx)

@@ -313,7 +313,7 @@ impl Store {
 
     /// Records a robot's heartbeat with its state; its seat leases move to `seat_until`.
     pub async fn robot_heartbeat(&self, r: &RobotRecord, seat_until: i64) -> Result<(), Error> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO robots (id, node, pool, tags, state, job_id, target, heartbeat_at, started_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET \
@@ -546,7 +546,7 @@ impl Store {
 
     /// Stores a new password for an account, retiring the one it had, in one transaction.
     pub async fn replace_robot_credential(&self, c: &RobotCredentialRecord) -> Result<(), Error> {
-        let mut tx = self.writer.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE robot_credentials SET retired_at = $1 \
              WHERE target = $2 AND username = $3 AND retired_at IS NULL",
