@@ -1116,8 +1116,26 @@ impl Engine {
         error_message: &str,
         backoff_ms: Option<i64>,
     ) -> Result<JobRecord, Error> {
-        let now = self.now();
         let mut tx = self.begin().await?;
+        let job = self
+            .fail_job_in(&mut tx, job_id, worker, retries, error_message, backoff_ms)
+            .await?;
+        self.commit(tx).await?;
+        Ok(job)
+    }
+
+    /// [`Engine::fail_job`] inside `tx`, for a worker that records its own side of the
+    /// failure (a review item) in the same transaction.
+    pub async fn fail_job_in(
+        &self,
+        tx: &mut Tx,
+        job_id: &str,
+        worker: Option<&str>,
+        retries: i64,
+        error_message: &str,
+        backoff_ms: Option<i64>,
+    ) -> Result<JobRecord, Error> {
+        let now = self.now();
         let backoff = match backoff_ms {
             Some(ms) => ms.max(0),
             None => default_backoff(tx.job(job_id).await?.attempts),
@@ -1145,8 +1163,45 @@ impl Engine {
             })
             .await?;
         }
-        self.commit(tx).await?;
         Ok(job)
+    }
+
+    /// A person did a failed job's work by hand (a robot's business exception, registered
+    /// in the legacy system by the case worker): the job's incident is resolved and its
+    /// instance goes on as if the job had completed with `variables`. Inside `tx`, so that
+    /// the person's record of it commits with it.
+    pub async fn complete_failed_job_in(
+        &self,
+        tx: &mut Tx,
+        job_id: &str,
+        variables: Map<String, Value>,
+    ) -> Result<(), Error> {
+        self.check_variables(&variables)?;
+        let job = tx.complete_failed_job(job_id).await?;
+        tx.resolve_job_incidents(job_id, self.now()).await?;
+        if let (Some(instance), Some(token)) = (&job.instance_id, job.token) {
+            let effects = self
+                .run_on(tx, instance, |run| {
+                    run.complete_token(token, variables, None)
+                })
+                .await?;
+            self.settle(tx, effects).await?;
+        }
+        Ok(())
+    }
+
+    /// A failed job goes back to the queue with `retries` and its incident is resolved
+    /// (the cause was fixed), inside `tx`.
+    pub async fn retry_failed_job_in(
+        &self,
+        tx: &mut Tx,
+        job_id: &str,
+        retries: i64,
+    ) -> Result<(), Error> {
+        let now = self.now();
+        tx.retry_failed_job(job_id, retries, now).await?;
+        tx.resolve_job_incidents(job_id, now).await?;
+        Ok(())
     }
 
     /// A worker reports a business error: throws a BPMN error with `code` at the task.

@@ -128,26 +128,28 @@ async fn reviews_credentials_and_evidence_keep_what_a_person_needs() {
             resolved_by: None,
             resolution: None,
         };
-        store.upsert_robot_review(&review).await.expect("review");
+        let mut tx = store.begin().await.expect("begin");
+        tx.upsert_robot_review(&review).await.expect("review");
         assert!(
-            store
-                .resolve_robot_review("j1", "Anna", "retry", 20)
+            tx.resolve_robot_review("j1", "Anna", "retry", 20)
                 .await
                 .expect("resolve")
         );
         assert!(
-            !store
-                .resolve_robot_review("j1", "Bo", "retry", 21)
+            !tx.resolve_robot_review("j1", "Bo", "retry", 21)
                 .await
                 .expect("twice")
         );
+        tx.commit().await.expect("commit");
         assert!(
             store.open_robot_reviews().await.expect("open").is_empty(),
             "{}",
             db.name
         );
         // The retry stopped the same way: the item is open again.
-        store.upsert_robot_review(&review).await.expect("again");
+        let mut tx = store.begin().await.expect("begin");
+        tx.upsert_robot_review(&review).await.expect("again");
+        tx.commit().await.expect("commit");
         assert_eq!(store.open_robot_reviews().await.expect("open").len(), 1);
 
         let credential = |id: &str, at: i64| RobotCredentialRecord {

@@ -160,6 +160,20 @@ pub struct Claim<'a> {
 }
 
 impl Store {
+    /// Whether a task job of `job_type` is ready and due: a cheap look before a robot takes
+    /// a licence seat to claim one.
+    pub async fn ready_job_due(&self, job_type: &str, now: i64) -> Result<bool, Error> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM jobs WHERE kind = $1 AND job_type = $2 AND state = 'ready' AND due_at <= $3 LIMIT 1",
+        )
+        .bind(crate::job_kind::TASK)
+        .bind(job_type.to_owned())
+        .bind(now)
+        .fetch_optional(self.reader())
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Claims up to `max` due jobs, leasing them to `owner`, in one statement.
     pub async fn claim_jobs(&self, c: &Claim<'_>) -> Result<Vec<JobRecord>, Error> {
         let rows = self.claim_rows(c, false).await?;
@@ -483,6 +497,21 @@ impl Tx {
             None => Err(Error::Conflict(format!(
                 "job {id} is not active for this worker"
             ))),
+        }
+    }
+
+    /// Removes a failed job as done: a person did its work by hand (resolving its incident
+    /// and continuing its token are the caller's part).
+    pub async fn complete_failed_job(&mut self, id: &str) -> Result<JobRecord, Error> {
+        let sql =
+            format!("DELETE FROM jobs WHERE id = $1 AND state = 'failed' RETURNING {JOB_COLUMNS}");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut *self.inner)
+            .await?;
+        match row {
+            Some(row) => completed(&row),
+            None => Err(Error::Conflict(format!("job {id} is not failed"))),
         }
     }
 

@@ -5,7 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::{Error, Store};
+use crate::{Error, Store, Tx};
 
 /// A legacy system robots work in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,6 +199,46 @@ impl Store {
         .execute(&self.writer)
         .await?;
         Ok(())
+    }
+
+    /// A legacy system as the node's settings declare it: where it is, its UI version and its
+    /// seats; its maintenance mode and pinned script version, which people set while it
+    /// runs, are kept.
+    pub async fn declare_robot_target(&self, t: &RobotTargetRecord) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO robot_targets (name, url, ui, seats, maintenance, script_version, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO UPDATE SET \
+             url = excluded.url, ui = excluded.ui, seats = excluded.seats, updated_at = excluded.updated_at",
+        )
+        .bind(t.name.clone())
+        .bind(t.url.clone())
+        .bind(t.ui.clone())
+        .bind(t.seats)
+        .bind(i64::from(t.maintenance))
+        .bind(t.script_version)
+        .bind(t.updated_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Pins the script version robots may run in a target (`None`: any); `false` if there
+    /// is no such target.
+    pub async fn set_robot_target_script_version(
+        &self,
+        name: &str,
+        version: Option<i64>,
+        now: i64,
+    ) -> Result<bool, Error> {
+        let done = sqlx::query(
+            "UPDATE robot_targets SET script_version = $1, updated_at = $2 WHERE name = $3",
+        )
+        .bind(version)
+        .bind(now)
+        .bind(name.to_owned())
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn robot_targets(&self) -> Result<Vec<RobotTargetRecord>, Error> {
@@ -403,26 +443,6 @@ impl Store {
 
     // ---- reviews -------------------------------------------------------------------------
 
-    /// Puts a work item in the review queue (again, if a retry stopped the same way).
-    pub async fn upsert_robot_review(&self, r: &RobotReviewRecord) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO robot_reviews (job_id, instance_id, job_type, target, step, message, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (job_id) DO UPDATE SET \
-             step = excluded.step, message = excluded.message, created_at = excluded.created_at, \
-             resolved_at = NULL, resolved_by = NULL, resolution = NULL",
-        )
-        .bind(r.job_id.clone())
-        .bind(r.instance_id.clone())
-        .bind(r.job_type.clone())
-        .bind(r.target.clone())
-        .bind(r.step.clone())
-        .bind(r.message.clone())
-        .bind(r.created_at)
-        .execute(&self.writer)
-        .await?;
-        Ok(())
-    }
-
     /// Unresolved review items, oldest first.
     pub async fn open_robot_reviews(&self) -> Result<Vec<RobotReviewRecord>, Error> {
         let sql = format!(
@@ -445,28 +465,6 @@ impl Store {
             .as_ref()
             .map(review)
             .transpose()
-    }
-
-    /// Marks an open review item resolved; `false` if it was not open (resolved by someone
-    /// else a moment ago).
-    pub async fn resolve_robot_review(
-        &self,
-        job_id: &str,
-        by: &str,
-        resolution: &str,
-        now: i64,
-    ) -> Result<bool, Error> {
-        let done = sqlx::query(
-            "UPDATE robot_reviews SET resolved_at = $1, resolved_by = $2, resolution = $3 \
-             WHERE job_id = $4 AND resolved_at IS NULL",
-        )
-        .bind(now)
-        .bind(by.to_owned())
-        .bind(resolution.to_owned())
-        .bind(job_id.to_owned())
-        .execute(&self.writer)
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     // ---- evidence ------------------------------------------------------------------------
@@ -673,5 +671,51 @@ impl Store {
                 ))
             })
             .collect()
+    }
+}
+
+/// The review queue's writes, in the transaction that fails or completes the work item's
+/// job, so that the queue and the job never disagree.
+impl Tx {
+    /// Puts a work item in the review queue (again, if a retry stopped the same way).
+    pub async fn upsert_robot_review(&mut self, r: &RobotReviewRecord) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO robot_reviews (job_id, instance_id, job_type, target, step, message, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (job_id) DO UPDATE SET \
+             step = excluded.step, message = excluded.message, created_at = excluded.created_at, \
+             resolved_at = NULL, resolved_by = NULL, resolution = NULL",
+        )
+        .bind(r.job_id.clone())
+        .bind(r.instance_id.clone())
+        .bind(r.job_type.clone())
+        .bind(r.target.clone())
+        .bind(r.step.clone())
+        .bind(r.message.clone())
+        .bind(r.created_at)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks an open review item resolved; `false` if it was not open (resolved by someone
+    /// else a moment ago).
+    pub async fn resolve_robot_review(
+        &mut self,
+        job_id: &str,
+        by: &str,
+        resolution: &str,
+        now: i64,
+    ) -> Result<bool, Error> {
+        let done = sqlx::query(
+            "UPDATE robot_reviews SET resolved_at = $1, resolved_by = $2, resolution = $3 \
+             WHERE job_id = $4 AND resolved_at IS NULL",
+        )
+        .bind(now)
+        .bind(by.to_owned())
+        .bind(resolution.to_owned())
+        .bind(job_id.to_owned())
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 }

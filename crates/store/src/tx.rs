@@ -352,6 +352,18 @@ impl Tx {
         decode_incident(&row)
     }
 
+    /// Resolves the open incidents of a job (the one a failed job raised); how many.
+    pub async fn resolve_job_incidents(&mut self, job_id: &str, now: i64) -> Result<u64, Error> {
+        let done = sqlx::query(
+            "UPDATE incidents SET state = 'resolved', resolved_at = $1 WHERE job_id = $2 AND state = 'open'",
+        )
+        .bind(now)
+        .bind(job_id)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Active instances called by `parent`'s token `token` (call activities).
     pub async fn child_instances(
         &mut self,

@@ -242,6 +242,145 @@ async fn failing_job_retries_then_incident_then_resolution() {
     }
 }
 
+/// A person registered a failed job's work by hand: its incident closes and the instance
+/// goes on past the task with the person's variables, all in the caller's transaction; a
+/// job that is not failed is refused, and a rollback leaves the failed job as it was.
+#[tokio::test]
+async fn a_failed_job_done_by_hand_continues_the_instance_or_goes_back_to_the_queue() {
+    for db in databases() {
+        let (engine, _) = engine(&db).await;
+        engine
+            .deploy("p.bpmn", &model("p", SERVICE_AND_USER))
+            .await
+            .expect("deploy");
+        let fail = |reviewer: &'static str| {
+            let engine = engine.clone();
+            async move {
+                let i = engine
+                    .start("p", vars(json!({ "reviewer": reviewer })), None)
+                    .await
+                    .expect("start");
+                let job = engine
+                    .activate_jobs("test.work", "robot", 1, 30_000)
+                    .await
+                    .expect("a")
+                    .remove(0);
+                let mut tx = engine.transaction().await.expect("tx");
+                engine
+                    .fail_job_in(
+                        &mut tx,
+                        &job.job.id,
+                        Some("robot"),
+                        0,
+                        "locked record",
+                        None,
+                    )
+                    .await
+                    .expect("fail");
+                engine.commit_transaction(tx).await.expect("commit");
+                (i, job.job.id)
+            }
+        };
+        let (by_hand, job) = fail("anna").await;
+
+        // Not failed: refused.
+        let (_, active_elsewhere) = {
+            let i = engine
+                .start("p", vars(json!({"reviewer": "bo"})), None)
+                .await
+                .expect("start");
+            let j = engine
+                .activate_jobs("test.work", "robot", 1, 30_000)
+                .await
+                .expect("a")
+                .remove(0);
+            (i, j.job.id)
+        };
+        let mut tx = engine.transaction().await.expect("tx");
+        assert!(matches!(
+            engine
+                .complete_failed_job_in(&mut tx, &active_elsewhere, vars(json!({})))
+                .await,
+            Err(Error::Conflict(_))
+        ));
+        drop(tx);
+
+        // Rolled back: still failed, incident open.
+        let mut tx = engine.transaction().await.expect("tx");
+        engine
+            .complete_failed_job_in(&mut tx, &job, vars(json!({"registreradManuellt": true})))
+            .await
+            .expect("by hand");
+        drop(tx);
+        assert_eq!(engine.store().job(&job).await.expect("job").state, "failed");
+        assert_eq!(
+            engine
+                .store()
+                .incidents("open", PAGE)
+                .await
+                .expect("i")
+                .len(),
+            1
+        );
+
+        let mut tx = engine.transaction().await.expect("tx");
+        engine
+            .complete_failed_job_in(&mut tx, &job, vars(json!({"registreradManuellt": true})))
+            .await
+            .expect("by hand");
+        engine.commit_transaction(tx).await.expect("commit");
+        assert!(
+            engine
+                .store()
+                .incidents("open", PAGE)
+                .await
+                .expect("i")
+                .is_empty(),
+            "{}",
+            db.name
+        );
+        let tasks = engine.store().user_tasks_of(&by_hand.id).await.expect("t");
+        assert_eq!(
+            tasks.len(),
+            1,
+            "{}: the instance went on to the user task",
+            db.name
+        );
+        let variables = engine.store().variables(&by_hand.id).await.expect("v");
+        assert!(
+            variables
+                .iter()
+                .any(|v| v.name == "registreradManuellt" && v.value == json!(true))
+        );
+
+        // Retry: back in the queue with one try, incident closed.
+        let (_, retried) = fail("cecilia").await;
+        let mut tx = engine.transaction().await.expect("tx");
+        engine
+            .retry_failed_job_in(&mut tx, &retried, 1)
+            .await
+            .expect("retry");
+        engine.commit_transaction(tx).await.expect("commit");
+        assert!(
+            engine
+                .store()
+                .incidents("open", PAGE)
+                .await
+                .expect("i")
+                .is_empty()
+        );
+        let again = engine
+            .activate_jobs("test.work", "robot", 5, 30_000)
+            .await
+            .expect("a");
+        assert_eq!(again.len(), 1, "{}", db.name);
+        assert_eq!(
+            (again[0].job.id.as_str(), again[0].job.retries),
+            (retried.as_str(), 1)
+        );
+    }
+}
+
 #[tokio::test]
 async fn an_expired_lease_returns_the_job_and_the_old_holder_loses_it() {
     for db in databases() {
