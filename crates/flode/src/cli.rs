@@ -53,6 +53,9 @@ enum Command {
     /// Manage API tokens of service accounts and workers (`token add`, `token revoke`).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// The robots' credential vault (docs/robots.md): `vault-key`, `credential set|list|rekey`.
+    #[command(subcommand)]
+    Robot(crate::robot::RobotCommand),
 }
 
 /// Staff roles, for `--role`.
@@ -324,5 +327,6 @@ pub(crate) async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let settings = Settings::load(&db, None)?;
             accounts::revoke_token(&settings, &name).await
         }
+        Command::Robot(command) => crate::robot::run(command).await,
     }
 }

@@ -90,6 +90,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
         crate::workers::NotifyCitizenWorker::new(engine.clone()),
     );
     workers.start(&engine, crate::workers::NotifyStaffWorker);
+    let robots = crate::legacy::start(&settings, &engine).await?;
     // Other nodes' new jobs wake workers here; their deployments refresh the caches.
     let wakeups = engine.listen_to_other_nodes().await?;
     let auth_options = crate::accounts::auth_options(&settings);
@@ -161,6 +162,9 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     sweeper.abort();
     background.shutdown().await;
     workers.shutdown().await;
+    if let Some(robots) = robots {
+        robots.shutdown().await;
+    }
     if let Some(w) = wakeups {
         w.abort();
     }

@@ -94,6 +94,33 @@ pub(crate) struct Settings {
     pub(crate) staff_oidc_scopes: String,
     /// Accepted assurance levels (`acr`), separated by spaces; empty accepts any.
     pub(crate) staff_oidc_acr: String,
+    /// Software robots on this node, each with its own headless Chromium; 0: none.
+    pub(crate) robots: u32,
+    /// The robot pool this node's robots belong to, and their tags (comma-separated).
+    pub(crate) robot_pool: String,
+    pub(crate) robot_tags: String,
+    /// The legacy systems robots work in (`[[robot_targets]]` in flode.toml). None in the
+    /// test environment: the embedded SimIFO.
+    pub(crate) robot_targets: Vec<RobotTargetSetting>,
+    /// UI version of the embedded SimIFO: `v1` (Procapita-like) or `v2` (Lifecare-like).
+    pub(crate) robot_demo_ui: String,
+    /// Days the redacted screenshots and HTML of robot runs are kept.
+    pub(crate) robot_evidence_days: u32,
+}
+
+/// A legacy system robots work in.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub(crate) struct RobotTargetSetting {
+    pub(crate) name: String,
+    /// Its base URL; scripts' paths are relative to it.
+    pub(crate) url: String,
+    /// The directory of its UI version's scripts (`robots/simifo/v2`, say).
+    pub(crate) scripts: std::path::PathBuf,
+    /// Robots working in it at once, over all nodes (its licences).
+    pub(crate) seats: i64,
+    /// Tags a robot must have to work in it.
+    #[serde(default)]
+    pub(crate) requires: Vec<String>,
 }
 
 /// Where each provider sends people back, under [`Settings::public_url`].
@@ -134,6 +161,12 @@ impl Default for Settings {
             staff_oidc_username_claim: flode_security::service::DEFAULT_USERNAME_CLAIM.into(),
             staff_oidc_scopes: "profile".into(),
             staff_oidc_acr: String::new(),
+            robots: 0,
+            robot_pool: "default".into(),
+            robot_tags: String::new(),
+            robot_targets: Vec::new(),
+            robot_demo_ui: "v1".into(),
+            robot_evidence_days: 30,
         }
     }
 }

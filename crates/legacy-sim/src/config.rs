@@ -79,8 +79,10 @@ pub struct Faults {
     /// handled.
     pub error_rate: f64,
     /// The fraction of saves (payment, decision, journal note, aktualisering; 0.0–1.0)
-    /// that crash. Needs a real connection ([`crate::serve`] or `axum::serve`): the crash
-    /// unwinds the connection's task.
+    /// that crash; the server then drops every request for a second, as while it restarts
+    /// (so a browser that resends the save gets no answer either). Needs a real connection
+    /// ([`crate::serve`], [`crate::spawn`] or `axum::serve`): the crash unwinds the
+    /// connection's task.
     pub crash_mid_save: f64,
     /// How a crashing save ends.
     pub crash_mode: CrashMode,

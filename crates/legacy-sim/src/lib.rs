@@ -9,7 +9,7 @@
 //! record locks, frames, maintenance mode) and injected faults (latency, 500s, crash
 //! mid-save) are switched by [`Config`].
 //!
-//! Tests start it with [`app`] and inspect what robots registered through [`Sim`] (not
+//! Tests start it with [`app`] (or on a socket of their own with [`spawn`]) and inspect what robots registered through [`Sim`] (not
 //! HTTP); `flode legacy-sim` uses [`serve`] with [`Args`].
 //!
 //! Architecture invariant: no JSON or other machine API. Everything a robot learns, it
@@ -60,6 +60,19 @@ pub async fn serve(listener: tokio::net::TcpListener, config: Config) -> Result<
     let (router, _sim) = app(config).await?;
     axum::serve(listener, router).await?;
     Ok(())
+}
+
+/// Serves the sim on `listener` from a background task and returns its handle: for tests
+/// that drive it over a real socket (a crash mid-save drops the connection, which only a
+/// real one shows) and inspect or steer it meanwhile. It serves until the runtime ends.
+pub async fn spawn(listener: tokio::net::TcpListener, config: Config) -> Result<Sim, Error> {
+    let (router, sim) = app(config).await?;
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "SimIFO stopped serving");
+        }
+    });
+    Ok(sim)
 }
 
 /// A handle on a running sim for tests: reads what was registered, adds data and flips
@@ -164,7 +177,8 @@ impl Sim {
         }
     }
 
-    /// Replaces the injected faults from the next request on.
+    /// Replaces the injected faults from the next request on; a restart after a crash
+    /// mid-save (the server drops every request for a second after one) is over at once.
     pub fn set_faults(&self, faults: Faults) {
         self.state.set_faults(faults);
     }
@@ -177,5 +191,107 @@ impl Sim {
     /// The configured idle timeout (for tests that wait it out).
     pub fn session_idle(&self) -> Duration {
         self.state.config.session_idle
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Signs `robot1` in to v1 and returns the session cookie.
+    async fn v1_session(
+        client: &reqwest::Client,
+        base: &str,
+    ) -> Result<String, Box<dyn std::error::Error>> {
+        let login = client
+            .post(format!("{base}/procapita/login.do"))
+            .form(&[("j_username", ROBOT_USER), ("j_password", "robot1-losen")])
+            .send()
+            .await?;
+        let cookie = login
+            .headers()
+            .get(reqwest::header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .ok_or("no session cookie")?
+            .to_owned();
+        client
+            .post(format!("{base}/procapita/valjEnhet.do"))
+            .header(reqwest::header::COOKIE, &cookie)
+            .form(&[("enhetId", "1")])
+            .send()
+            .await?;
+        Ok(cookie)
+    }
+
+    #[tokio::test]
+    async fn after_a_crash_mid_save_the_server_drops_everything_until_it_is_up_again()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let sim = spawn(listener, Config::quiet(UiVersion::V1)).await?;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let cookie = v1_session(&client, &base).await?;
+        sim.set_faults(Faults {
+            crash_mid_save: 1.0,
+            ..Faults::NONE
+        });
+        let save = client
+            .post(format!("{base}/procapita/utbetalning.do?arendeId=1"))
+            .header(reqwest::header::COOKIE, &cookie)
+            .form(&[
+                ("mottagare", "Testa Simulantsson"),
+                ("utbetalningssatt", "Konto"),
+                ("utbDatum", "261201"),
+                ("period", "2026-12"),
+                ("belopp", "5700"),
+                ("referens", "EB-2026-000001"),
+            ])
+            .send()
+            .await;
+        assert!(save.is_err(), "no answer: {save:?}");
+        assert_eq!(
+            sim.payments_for("198503611017").await?.len(),
+            1,
+            "committed"
+        );
+        // A browser resending the save at once finds the server restarting: no answer,
+        // nothing saved twice.
+        let resend = client
+            .get(format!("{base}{}", UiVersion::V1.login_path()))
+            .send()
+            .await;
+        assert!(resend.is_err(), "still down: {resend:?}");
+        // Faults replaced: up again.
+        sim.set_faults(Faults::NONE);
+        let up = client
+            .get(format!("{base}{}", UiVersion::V1.login_path()))
+            .send()
+            .await?;
+        assert!(up.status().is_success());
+        assert_eq!(sim.payments_for("198503611017").await?.len(), 1);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn spawn_serves_on_the_socket_and_hands_back_the_sim()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let sim = spawn(listener, Config::quiet(UiVersion::V1)).await?;
+        let page = reqwest::get(format!("{base}{}", UiVersion::V1.login_path()))
+            .await?
+            .text()
+            .await?;
+        assert!(page.contains("id=\"loginForm\""), "{page}");
+        assert_eq!(sim.ui(), UiVersion::V1);
+        assert_eq!(
+            sim.persons().await?.len(),
+            8,
+            "seeded, and readable through the handle"
+        );
+        Ok(())
     }
 }

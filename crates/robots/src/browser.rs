@@ -88,33 +88,69 @@ pub trait Page: Send {
     fn unredact(&mut self) -> impl Future<Output = Result<(), BrowserError>> + Send;
 }
 
-/// Masks in the page; keeps the originals in `window.__flodeRedacted` for `UNREDACT`.
+/// Masks in the page; keeps the originals in `window.__flodeRedacted` for `UNREDACT`. It
+/// masks the whole window, not just the frame WebDriver is in: the top document and every
+/// same-origin frame, since a screenshot shows them all (a legacy UI's form often sits in
+/// an iframe under a page that names the person). A cross-origin frame cannot be reached.
 const REDACT: &str = r#"
 const [css, xpaths] = arguments;
 const pnr = /(?:\b(?:19|20)?\d{6}[-+]?[0-9A-Z]\d{3}\b)/g;
 const mask = (s) => s.replace(pnr, '[personnummer]');
 const kept = window.__flodeRedacted = window.__flodeRedacted || [];
 const put = (node, prop, value) => { kept.push([node, prop, node[prop]]); node[prop] = value; };
-const named = new Set();
-for (const c of css) document.querySelectorAll(c).forEach((e) => named.add(e));
-for (const x of xpaths) {
-  const r = document.evaluate(x, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
-  for (let i = 0; i < r.snapshotLength; i++) named.add(r.snapshotItem(i));
+const docs = [];
+const collect = (w) => {
+  let doc;
+  try { doc = w.document; void doc.documentElement; } catch (e) { return; }
+  docs.push(doc);
+  for (let i = 0; i < w.frames.length; i++) collect(w.frames[i]);
+};
+let top = window;
+try { void window.top.document.documentElement; top = window.top; } catch (e) { top = window; }
+collect(top);
+for (const doc of docs) {
+  const named = new Set();
+  for (const c of css) doc.querySelectorAll(c).forEach((e) => named.add(e));
+  for (const x of xpaths) {
+    const r = doc.evaluate(x, doc, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+    for (let i = 0; i < r.snapshotLength; i++) named.add(r.snapshotItem(i));
+  }
+  for (const e of named) {
+    if ('value' in e && e.tagName !== 'BUTTON') { put(e, 'value', '[namn]'); e.setAttribute('value', '[namn]'); }
+    else put(e, 'textContent', '[namn]');
+  }
+  const walk = doc.createTreeWalker(doc.body || doc, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const m = mask(n.nodeValue);
+    if (m !== n.nodeValue) put(n, 'nodeValue', m);
+  }
+  doc.querySelectorAll('input, textarea').forEach((e) => {
+    const m = mask(e.value);
+    if (m !== e.value) { put(e, 'value', m); e.setAttribute('value', m); }
+  });
 }
-for (const e of named) {
-  if ('value' in e && e.tagName !== 'BUTTON') { put(e, 'value', '[namn]'); e.setAttribute('value', '[namn]'); }
-  else put(e, 'textContent', '[namn]');
-}
-const walk = document.createTreeWalker(document.body || document, NodeFilter.SHOW_TEXT);
-for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-  const m = mask(n.nodeValue);
-  if (m !== n.nodeValue) put(n, 'nodeValue', m);
-}
-document.querySelectorAll('input, textarea').forEach((e) => {
-  const m = mask(e.value);
-  if (m !== e.value) { put(e, 'value', m); e.setAttribute('value', m); }
-});
 "#;
+
+/// Sets a field's value as if typed and tells the page (`input`, then `change`).
+const SET_VALUE: &str = r#"
+const [field, value] = arguments;
+field.focus();
+Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(field, value);
+field.dispatchEvent(new Event('input', { bubbles: true }));
+field.dispatchEvent(new Event('change', { bubbles: true }));
+return field.value;
+"#;
+
+/// Whether an `<input type=…>` takes its value set rather than typed: the browser lays out
+/// date and time fields in segments in the order of its own locale (month first in
+/// en-US), so keys typed as `2026-12-01` land in the wrong segments. Their value is the
+/// same ISO text in every locale, as a form sends it.
+fn set_not_typed(input_type: &str) -> bool {
+    matches!(
+        input_type.to_ascii_lowercase().as_str(),
+        "date" | "month" | "week" | "time" | "datetime-local"
+    )
+}
 
 const UNREDACT: &str = r#"
 const kept = window.__flodeRedacted || [];
@@ -339,6 +375,22 @@ impl Page for Chromium {
 
     async fn fill(&mut self, locator: &Locator, value: &str) -> Result<(), BrowserError> {
         let element = self.element(locator).await?;
+        let input_type = element.attr("type").await?.unwrap_or_default();
+        if set_not_typed(&input_type) {
+            let element_ref =
+                serde_json::to_value(&element).map_err(|e| BrowserError::Command(e.to_string()))?;
+            let took = self
+                .client
+                .execute(SET_VALUE, vec![element_ref, json!(value)])
+                .await?;
+            // A value the field cannot hold (not ISO) leaves it empty.
+            if took.as_str() != Some(value) {
+                return Err(BrowserError::Command(format!(
+                    "the {input_type} field {locator} did not take the value (it wants ISO text such as 2026-12-01)"
+                )));
+            }
+            return Ok(());
+        }
         element.clear().await?;
         element.send_keys(value).await?;
         Ok(())
@@ -405,6 +457,16 @@ impl Page for Chromium {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_and_time_fields_are_set_and_the_rest_typed() {
+        for t in ["date", "month", "week", "time", "datetime-local", "DATE"] {
+            assert!(set_not_typed(t), "{t}");
+        }
+        for t in ["", "text", "search", "number", "tel", "password"] {
+            assert!(!set_not_typed(t), "{t}");
+        }
+    }
 
     #[test]
     fn xpath_literals_quote_any_text() {

@@ -15,6 +15,9 @@ use crate::template::{Context, FillError, Template};
 /// How often a waiting step looks again.
 const POLL: Duration = Duration::from_millis(50);
 
+/// Pages a `click` … `until` step turns at most.
+const MAX_PAGES: usize = 50;
+
 /// Sign-ins again within one run before the run gives up (a system that logs the robot out
 /// at once is not going to let it work).
 const MAX_RELOGINS: u32 = 2;
@@ -105,6 +108,19 @@ pub async fn run<P: Page>(
             outcome: Outcome::Business {
                 step: "inputs".into(),
                 message: format!("jobbet saknar variabeln {missing}"),
+            },
+            captures: Vec::new(),
+            steps_run: 0,
+            relogins: 0,
+        };
+    }
+    // A value the job lacks deeper down (`beslut.belopp`), or one that does not fit its
+    // filter, is found before the browser is touched, like a missing input.
+    if let Some(e) = script.templates().find_map(|t| t.check_job(job).err()) {
+        return Report {
+            outcome: Outcome::Business {
+                step: "inputs".into(),
+                message: e.to_string(),
             },
             captures: Vec::new(),
             steps_run: 0,
@@ -284,10 +300,17 @@ impl<P: Page> Run<'_, P> {
                 let at = self.wait_for(target, step.timeout).await?;
                 self.select(&at, &option, step.timeout).await?;
             }
-            Action::Click(target) => {
+            Action::Click {
+                target,
+                until: None,
+            } => {
                 let at = self.wait_for(target, step.timeout).await?;
                 self.page.click(&at).await?;
             }
+            Action::Click {
+                target,
+                until: Some(until),
+            } => self.click_until(target, until, step.timeout).await?,
             Action::WaitFor { target, gone } => {
                 if *gone {
                     self.wait_gone(target, step.timeout).await?;
@@ -350,6 +373,32 @@ impl<P: Page> Run<'_, P> {
             Action::Checkpoint(_) => {}
         }
         Ok(())
+    }
+
+    /// Pages through a list: clicks `target` (the next page, more rows) until `until` is
+    /// shown. Nothing left to click ends the step too: the steps after it decide whether
+    /// what was looked for is missing.
+    async fn click_until(
+        &mut self,
+        target: &Selector,
+        until: &Selector,
+        timeout: Duration,
+    ) -> Result<(), StepError> {
+        let deadline = Instant::now() + timeout;
+        for _ in 0..MAX_PAGES {
+            self.settle(deadline.saturating_duration_since(Instant::now()))
+                .await?;
+            if self.any_present(until).await?.is_some() {
+                return Ok(());
+            }
+            match self.any_present(target).await? {
+                Some(next) => self.page.click(&next).await?,
+                None => return Ok(()),
+            }
+        }
+        Err(StepError::Timeout(format!(
+            "{until} efter {MAX_PAGES} klick på {target}"
+        )))
     }
 
     /// Whether the element's text holds `text` (any text, if none is asked for).
@@ -887,6 +936,88 @@ screenshot = "kvitto"
             report.outcome
         );
         assert_eq!(site.actions, 0);
+    }
+
+    #[tokio::test]
+    async fn a_click_until_pages_through_a_list_and_stops_when_there_is_no_next_page() {
+        const PAGING: &str = r##"
+name = "bläddra"
+job_type = "legacy.x"
+target = "sim"
+ui = "v1"
+version = 1
+step_timeout_ms = 300
+[[steps]]
+open = "/sida1"
+[[steps]]
+click = "#nasta"
+until = "#oppet"
+[[steps]]
+assert = "#oppet"
+else = "business"
+message = "inget öppet ärende"
+"##;
+        let script = Script::parse(PAGING, Path::new("t.toml")).expect("loads");
+        let login = Login {
+            username: "robot1",
+            password: "x",
+        };
+        let list = |last: Vec<&'static str>| {
+            let mut site = FakeSite::default();
+            site.shows.insert("sida1", vec!["#nasta"]);
+            site.shows.insert("sida2", vec!["#nasta"]);
+            site.shows.insert("sida3", last);
+            site.clicks.insert(("sida1", "#nasta"), "sida2");
+            site.clicks.insert(("sida2", "#nasta"), "sida3");
+            site
+        };
+
+        let mut found = list(vec!["#oppet", "#nasta"]);
+        let report = run(&script, &mut found, &Map::new(), &login, "http://sim").await;
+        assert!(
+            matches!(report.outcome, Outcome::Done { .. }),
+            "{:?}",
+            report.outcome
+        );
+        assert_eq!(found.screen, "sida3");
+        assert_eq!(
+            found.actions, 3,
+            "opened, then two pages on; not past the row"
+        );
+
+        let mut missing = list(vec!["#annat"]);
+        let report = run(&script, &mut missing, &Map::new(), &login, "http://sim").await;
+        assert!(
+            matches!(&report.outcome, Outcome::Business { message, .. } if message == "inget öppet ärende"),
+            "{:?}",
+            report.outcome
+        );
+        assert_eq!(missing.actions, 3, "the last page has no next");
+    }
+
+    #[tokio::test]
+    async fn a_job_value_missing_deeper_down_or_unfit_for_its_filter_goes_to_a_person_first() {
+        for (job, expected) in [
+            (
+                json!({"personnummer": "199204722020", "arendeId": {"nr": 1}}),
+                "jobbet saknar variabeln arendeId",
+            ),
+            (
+                json!({"personnummer": "92047220", "arendeId": "EB-2026-000001"}),
+                "ett värde med 8 tecken passar inte formatet pnr10",
+            ),
+        ] {
+            let mut site = new_site();
+            let job = job.as_object().cloned().unwrap_or_default();
+            let report = go(&mut site, &job).await;
+            assert!(
+                matches!(&report.outcome, Outcome::Business { step, message } if step == "inputs" && message == expected),
+                "{:?}",
+                report.outcome
+            );
+            assert_eq!(site.actions, 0, "the browser was not touched");
+            assert!(report.captures.is_empty());
+        }
     }
 
     #[test]

@@ -137,7 +137,12 @@ pub enum Action {
         target: Selector,
         option: Template,
     },
-    Click(Selector),
+    /// With `until`: clicks again and again (the next page of a list) until `until` is
+    /// shown, or there is nothing left to click.
+    Click {
+        target: Selector,
+        until: Option<Selector>,
+    },
     WaitFor {
         target: Selector,
         gone: bool,
@@ -298,6 +303,7 @@ struct RawStep {
     frame: Option<OneOrMany>,
     checkpoint: Option<String>,
     // Their arguments.
+    until: Option<OneOrMany>,
     value: Option<String>,
     option: Option<String>,
     gone: Option<bool>,
@@ -364,6 +370,7 @@ impl RawStep {
         let allowed: &[&str] = match action {
             "fill" => &["value"],
             "select" => &["option"],
+            "click" => &["until"],
             "wait_for" => &["gone"],
             "assert" => &["text", "else", "message"],
             "if_present" => &["text", "then", "message"],
@@ -371,6 +378,7 @@ impl RawStep {
             _ => &[],
         };
         let given = [
+            ("until", self.until.is_some()),
             ("value", self.value.is_some()),
             ("option", self.option.is_some()),
             ("gone", self.gone.is_some()),
@@ -408,7 +416,10 @@ impl RawStep {
                 target: sel(&self.select)?,
                 option: template("option", &need(&self.option, "option")?)?,
             },
-            "click" => Action::Click(sel(&self.click)?),
+            "click" => Action::Click {
+                target: sel(&self.click)?,
+                until: self.until.as_ref().map(selector).transpose()?,
+            },
             "wait_for" => Action::WaitFor {
                 target: sel(&self.wait_for)?,
                 gone: self.gone.unwrap_or(false),
@@ -623,6 +634,25 @@ impl Script {
         Ok(())
     }
 
+    /// Every template in the script: the steps' and the page-wide selectors'.
+    pub(crate) fn templates(&self) -> impl Iterator<Item = &Template> {
+        let steps = self
+            .login
+            .iter()
+            .chain(&self.steps)
+            .flat_map(|s| step_templates(&s.action));
+        let page = self
+            .login_page
+            .iter()
+            .chain(&self.busy)
+            .chain(&self.dialog)
+            .chain(self.dialogs.iter().flat_map(|d| [&d.when, &d.click]))
+            .flat_map(|s| &s.0)
+            .chain(&self.names)
+            .map(|l| &l.value);
+        steps.chain(page)
+    }
+
     /// The index in `steps` to go on from after signing in again: the last checkpoint
     /// before `failed_at`, or the start.
     pub fn resume_from(&self, failed_at: usize) -> usize {
@@ -637,7 +667,8 @@ fn of(s: &Selector) -> Vec<&Template> {
     s.0.iter().map(|l| &l.value).collect()
 }
 
-fn step_templates(action: &Action) -> Vec<&Template> {
+/// Every template a step fills: its selectors, values, texts and messages.
+pub(crate) fn step_templates(action: &Action) -> Vec<&Template> {
     match action {
         Action::Open(t) => vec![t],
         Action::Fill { target, value } => [of(target), vec![value]].concat(),
@@ -658,8 +689,10 @@ fn step_templates(action: &Action) -> Vec<&Template> {
             text.iter().chain(std::iter::once(message)).collect(),
         ]
         .concat(),
-        Action::Click(target)
-        | Action::WaitFor { target, .. }
+        Action::Click { target, until } => {
+            [of(target), until.as_ref().map(of).unwrap_or_default()].concat()
+        }
+        Action::WaitFor { target, .. }
         | Action::Extract { target, .. }
         | Action::Frame(Some(target)) => of(target),
         Action::Screenshot(_) | Action::Frame(None) | Action::Checkpoint(_) => Vec::new(),
@@ -688,9 +721,26 @@ impl ScriptSet {
             .map_err(read)?;
         files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
         files.sort();
-        let mut scripts: BTreeMap<String, Script> = BTreeMap::new();
+        let mut sources = Vec::with_capacity(files.len());
         for file in files {
-            let script = Script::load(&file)?;
+            let text = std::fs::read_to_string(&file).map_err(|source| ScriptError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            sources.push((file, text));
+        }
+        Self::from_sources(dir, &sources)
+    }
+
+    /// A set from scripts' texts with the paths they are named by (scripts built into the
+    /// binary, for the demo's SimIFO); checked like [`ScriptSet::load`].
+    pub fn from_sources(
+        dir: &Path,
+        sources: &[(PathBuf, String)],
+    ) -> Result<ScriptSet, ScriptError> {
+        let mut scripts: BTreeMap<String, Script> = BTreeMap::new();
+        for (file, text) in sources {
+            let script = Script::parse(text, file)?;
             if let Some(first) = scripts.get(&script.job_type) {
                 return Err(ScriptError::Duplicate {
                     dir: dir.into(),
@@ -762,6 +812,9 @@ message = "redan registrerad"
 click = "#spara"
 timeout_ms = 30000
 [[steps]]
+click = "text:Nästa >>"
+until = "text:{job.arendeId}"
+[[steps]]
 extract = "#kvitto"
 into = "kvitto"
 "##;
@@ -775,7 +828,11 @@ into = "kvitto"
         let s = parse(GOOD).expect("loads");
         assert_eq!(s.version, 2);
         assert_eq!(s.login.len(), 3);
-        assert_eq!(s.steps.len(), 5);
+        assert_eq!(s.steps.len(), 6);
+        assert!(matches!(
+            &s.steps[4].action,
+            Action::Click { until: Some(u), .. } if u.to_string() == "text:{job.arendeId}"
+        ));
         assert_eq!(s.steps[0].label, "steps[0] (sök)");
         assert_eq!(
             s.steps[0].action,
@@ -789,7 +846,7 @@ into = "kvitto"
         );
         assert_eq!(s.steps[3].timeout, Duration::from_secs(30));
         assert_eq!(
-            s.steps[4].timeout,
+            s.steps[5].timeout,
             Duration::from_millis(DEFAULT_STEP_TIMEOUT_MS)
         );
         assert_eq!(s.dialogs[0].click.to_string(), "text:Stäng");
@@ -808,6 +865,17 @@ into = "kvitto"
             (
                 GOOD.replace("click = \"#spara\"", "click = \"#spara\"\nvalue = \"x\""),
                 "steps[3]: `value` does not belong to `click`",
+            ),
+            (
+                GOOD.replace("click = \"#spara\"", "fill = \"#spara\"\nuntil = \"#x\""),
+                "steps[3]: `until` does not belong to `fill`",
+            ),
+            (
+                GOOD.replace(
+                    "until = \"text:{job.arendeId}\"",
+                    "until = \"text:{job.belopp}\"",
+                ),
+                "steps[4]: reads job variable `belopp`, which is not in `inputs`",
             ),
             (
                 GOOD.replace("checkpoint = \"person\"", "name = \"tom\""),

@@ -1,5 +1,6 @@
 //! Values in scripts: literal text with `{namespace.path|filter}` holes, filled from the job,
-//! the credential, the target and what earlier steps extracted. Holes and filters are checked
+//! the credential, the target and what earlier steps extracted; filters chain left to right
+//! (`{job.manad|first_day|yymmdd}`). Holes and filters are checked
 //! when the script loads, so a typo fails the deployment, not the hundredth job.
 
 use std::fmt;
@@ -140,7 +141,8 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Text(String),
-    Hole(Source, Option<Filter>),
+    /// A value and the filters it goes through, in order.
+    Hole(Source, Vec<Filter>),
 }
 
 /// A parsed value: text and holes.
@@ -163,14 +165,14 @@ pub enum TemplateError {
 }
 
 /// A template that cannot be filled for this job. Never carries the value itself: it may be
-/// a personnummer.
+/// a personnummer. In Swedish: it becomes a business exception's message, read by a person.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FillError {
-    #[error("the job has no variable `{0}`")]
+    #[error("jobbet saknar variabeln {0}")]
     MissingJobVariable(String),
-    #[error("no earlier step extracted `{0}`")]
+    #[error("inget tidigare steg har läst ut {0}")]
     MissingVar(String),
-    #[error("a value of {value_len} characters does not fit the filter `{filter}`")]
+    #[error("ett värde med {value_len} tecken passar inte formatet {filter}")]
     Format {
         filter: &'static str,
         value_len: usize,
@@ -251,18 +253,32 @@ impl Template {
         })
     }
 
+    /// Whether every job value this template reads is in the job and fits its filters
+    /// (the other holes are not looked at): checked before a run touches the browser.
+    pub fn check_job(&self, job: &Map<String, Value>) -> Result<(), FillError> {
+        for part in &self.parts {
+            if let Part::Hole(Source::Job(path), filters) = part {
+                let mut value = lookup_job(path, job)?;
+                for f in filters {
+                    value = f.apply(&value)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The value for this job.
     pub fn fill(&self, cx: &Context<'_>) -> Result<String, FillError> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Hole(source, filter) => {
-                    let raw = lookup(source, cx)?;
-                    match filter {
-                        Some(f) => out.push_str(&f.apply(&raw)?),
-                        None => out.push_str(&raw),
+                Part::Hole(source, filters) => {
+                    let mut value = lookup(source, cx)?;
+                    for f in filters {
+                        value = f.apply(&value)?;
                     }
+                    out.push_str(&value);
                 }
             }
         }
@@ -275,7 +291,7 @@ impl fmt::Display for Template {
         for part in &self.parts {
             match part {
                 Part::Text(t) => f.write_str(&t.replace('{', "{{").replace('}', "}}"))?,
-                Part::Hole(source, filter) => {
+                Part::Hole(source, filters) => {
                     let name = match source {
                         Source::Job(path) => format!("job.{}", path.join(".")),
                         Source::Credential(CredentialField::Username) => {
@@ -287,10 +303,11 @@ impl fmt::Display for Template {
                         Source::TargetUrl => "target.url".into(),
                         Source::Var(v) => format!("var.{v}"),
                     };
-                    match filter {
-                        Some(fl) => write!(f, "{{{name}|{}}}", fl.name())?,
-                        None => write!(f, "{{{name}}}")?,
+                    write!(f, "{{{name}")?;
+                    for fl in filters {
+                        write!(f, "|{}", fl.name())?;
                     }
+                    f.write_str("}")?;
                 }
             }
         }
@@ -299,14 +316,14 @@ impl fmt::Display for Template {
 }
 
 fn parse_hole(hole: &str) -> Result<Part, TemplateError> {
-    let (name, filter) = match hole.split_once('|') {
-        Some((n, f)) => {
+    let mut names = hole.split('|');
+    let name = names.next().unwrap_or_default().trim();
+    let filters = names
+        .map(|f| {
             let f = f.trim();
-            let filter = Filter::parse(f).ok_or_else(|| TemplateError::UnknownFilter(f.into()))?;
-            (n.trim(), Some(filter))
-        }
-        None => (hole.trim(), None),
-    };
+            Filter::parse(f).ok_or_else(|| TemplateError::UnknownFilter(f.into()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let unknown = || TemplateError::UnknownSource(name.into());
     let source = match name.split_once('.') {
         Some(("job", path)) => {
@@ -322,19 +339,22 @@ fn parse_hole(hole: &str) -> Result<Part, TemplateError> {
         Some(("var", v)) if !v.is_empty() && !v.contains('.') => Source::Var(v.into()),
         _ => return Err(unknown()),
     };
-    Ok(Part::Hole(source, filter))
+    Ok(Part::Hole(source, filters))
+}
+
+/// A value in the job by its path (`beslut.belopp`).
+fn lookup_job(path: &[String], job: &Map<String, Value>) -> Result<String, FillError> {
+    let missing = || FillError::MissingJobVariable(path.join("."));
+    let mut value = job.get(&path[0]).ok_or_else(missing)?;
+    for key in &path[1..] {
+        value = value.get(key).ok_or_else(missing)?;
+    }
+    scalar(value).ok_or_else(missing)
 }
 
 fn lookup(source: &Source, cx: &Context<'_>) -> Result<String, FillError> {
     match source {
-        Source::Job(path) => {
-            let missing = || FillError::MissingJobVariable(path.join("."));
-            let mut value = cx.job.get(&path[0]).ok_or_else(missing)?;
-            for key in &path[1..] {
-                value = value.get(key).ok_or_else(missing)?;
-            }
-            scalar(value).ok_or_else(missing)
-        }
+        Source::Job(path) => lookup_job(path, cx.job),
         Source::Credential(CredentialField::Username) => Ok(cx.username.to_owned()),
         Source::Credential(CredentialField::Password) => Ok(cx.password.to_owned()),
         Source::TargetUrl => Ok(cx.target_url.trim_end_matches('/').to_owned()),
@@ -395,6 +415,11 @@ mod tests {
             Ok("2026-02-01".into())
         );
         assert_eq!(
+            fill("{job.manad|first_day|yymmdd}", job.clone()),
+            Ok("260201".into()),
+            "filters chain left to right"
+        );
+        assert_eq!(
             fill("{{{credential.username}}}", job.clone()),
             Ok("{robot1}".into())
         );
@@ -414,7 +439,7 @@ mod tests {
         let err = fill("{job.p|pnr10}", json!({"p": "12345"})).expect_err("too short");
         assert_eq!(
             err.to_string(),
-            "a value of 5 characters does not fit the filter `pnr10`"
+            "ett värde med 5 tecken passar inte formatet pnr10"
         );
     }
 
@@ -428,6 +453,10 @@ mod tests {
             Template::parse("{job.x|pnr11}"),
             Err(TemplateError::UnknownFilter("pnr11".into()))
         );
+        assert_eq!(
+            Template::parse("{job.x|first_day|yymdd}"),
+            Err(TemplateError::UnknownFilter("yymdd".into()))
+        );
         assert_eq!(Template::parse("{job.x"), Err(TemplateError::Unclosed));
         assert!(Template::parse("{credential.pin}").is_err());
     }
@@ -436,6 +465,7 @@ mod tests {
     fn display_gives_back_the_source_text() {
         for text in [
             "a {job.x.y|kronor} b",
+            "{job.manad|last_day|yymmdd}",
             "{{literal}}",
             "{target.url}/x{var.v}",
         ] {

@@ -216,3 +216,179 @@ async fn reviews_credentials_and_evidence_keep_what_a_person_needs() {
         );
     }
 }
+
+/// The dashboard's reads: queues per job type with their oldest waiting item, runs
+/// counted and grouped by cause, busy time per robot, and the work items at risk of their
+/// case's deadline or waiting too long.
+#[tokio::test]
+async fn monitoring_reads_count_queues_runs_and_items_at_risk() {
+    use flode_store::{CaseRecord, JobRecord, RobotRunRecord};
+
+    const HOUR: i64 = 3_600_000;
+    let now = 100 * HOUR;
+    for (db, store) in stores().await {
+        let job =
+            |id: &str, job_type: &str, state: &str, instance: &str, created_at: i64| JobRecord {
+                id: id.into(),
+                kind: "task".into(),
+                job_type: job_type.into(),
+                instance_id: Some(instance.into()),
+                token: Some(1),
+                node_id: Some("registrera".into()),
+                state: state.into(),
+                retries: if state == "failed" { 0 } else { 3 },
+                attempts: 0,
+                due_at: created_at,
+                lease_owner: (state == "active").then(|| "nod-1/robot-1".into()),
+                lease_until: (state == "active").then_some(now + 60_000),
+                idempotency_key: format!("key-{id}"),
+                payload: serde_json::json!({}),
+                error: None,
+                created_at,
+                updated_at: created_at,
+            };
+        let mut tx = store.begin().await.expect("begin");
+        for j in [
+            job(
+                "j1",
+                "legacy.register_payment",
+                "ready",
+                "i1",
+                now - 2 * HOUR,
+            ),
+            job("j2", "legacy.register_payment", "ready", "i2", now - 60_000),
+            job(
+                "j3",
+                "legacy.register_payment",
+                "active",
+                "i3",
+                now - 30_000,
+            ),
+            job(
+                "j4",
+                "legacy.register_payment",
+                "failed",
+                "i4",
+                now - 3 * HOUR,
+            ),
+            job("j5", "legacy.close_case", "failed", "i5", now - 60_000),
+            // Not a robot's: never counted.
+            job("j6", "ssbtek.fetch", "ready", "i6", now - 5 * HOUR),
+        ] {
+            tx.insert_job(&j).await.expect("job");
+        }
+        // i2's case must be decided tomorrow, i3's in a week.
+        for (n, instance, due_at) in [(1, "i2", now + 24 * HOUR), (2, "i3", now + 7 * 24 * HOUR)] {
+            tx.insert_case(&CaseRecord {
+                id: format!("c{n}"),
+                case_number: format!("EB-2026-00000{n}"),
+                kind: "ekonomiskt_bistand".into(),
+                applicant: "199204722020".into(),
+                applicant_name: "Alva Andersson".into(),
+                application_id: format!("a{n}"),
+                instance_id: instance.into(),
+                month: "2026-12".into(),
+                received_at: now - 10 * HOUR,
+                due_at,
+            })
+            .await
+            .expect("case");
+        }
+        tx.commit().await.expect("commit");
+
+        assert_eq!(
+            store.robot_queues("legacy.").await.expect("queues"),
+            vec![
+                ("legacy.close_case".to_owned(), 0, 0, 1, None),
+                (
+                    "legacy.register_payment".to_owned(),
+                    2,
+                    1,
+                    1,
+                    Some(now - 2 * HOUR)
+                ),
+            ],
+            "{}",
+            db.name
+        );
+
+        let run =
+            |id: &str, robot: &str, started_at: i64, ended_at: i64, outcome: &str| RobotRunRecord {
+                id: id.into(),
+                job_id: "j1".into(),
+                job_type: "legacy.register_payment".into(),
+                robot: robot.into(),
+                target: "simifo".into(),
+                script: "registrera-utbetalning@1/v1".into(),
+                started_at,
+                ended_at,
+                outcome: outcome.into(),
+                step: (outcome == "business" || outcome == "system").then(|| "sök".into()),
+                message: (outcome == "business").then(|| "Personen finns inte".into()),
+            };
+        for r in [
+            run("r1", "a", now - 90 * 60_000, now - 59 * 60_000, "done"),
+            run("r2", "a", now - 10_000, now - 4_000, "business"),
+            run("r3", "b", now - 9_000, now - 8_000, "business"),
+            run("r4", "b", now - 3_000, now - 1_000, "system"),
+            run("r5", "b", now - 30 * HOUR, now - 29 * HOUR, "done"),
+        ] {
+            store.insert_robot_run(&r).await.expect("run");
+        }
+        let since = now - 24 * HOUR;
+        assert_eq!(
+            store.robot_run_counts(since).await.expect("counts"),
+            vec![
+                (
+                    "legacy.register_payment".to_owned(),
+                    "business".to_owned(),
+                    2
+                ),
+                ("legacy.register_payment".to_owned(), "done".to_owned(), 1),
+                ("legacy.register_payment".to_owned(), "system".to_owned(), 1),
+            ],
+            "{}",
+            db.name
+        );
+        assert_eq!(
+            store.robot_failure_causes(since).await.expect("causes"),
+            vec![
+                (
+                    "business".to_owned(),
+                    "sök".to_owned(),
+                    "Personen finns inte".to_owned(),
+                    2
+                ),
+                ("system".to_owned(), "sök".to_owned(), String::new(), 1),
+            ],
+            "{}",
+            db.name
+        );
+        // a: one minute of r1 falls in the last hour, plus r2's six seconds.
+        assert_eq!(
+            store.robot_busy_ms(now - HOUR).await.expect("busy"),
+            vec![("a".to_owned(), 60_000 + 6_000), ("b".to_owned(), 3_000)],
+            "{}",
+            db.name
+        );
+
+        let at_risk = store
+            .robot_jobs_at_risk("legacy.", now + 2 * 24 * HOUR, now - HOUR, 100)
+            .await
+            .expect("at risk");
+        let ids: Vec<(&str, Option<&str>)> = at_risk
+            .iter()
+            .map(|(j, c)| (j.id.as_str(), c.as_ref().map(|c| c.case_number.as_str())))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![("j2", Some("EB-2026-000001")), ("j4", None), ("j1", None),],
+            "{}: the deadline first, then the longest waiting",
+            db.name
+        );
+        assert_eq!(
+            at_risk[0].1.as_ref().map(|c| c.due_at),
+            Some(now + 24 * HOUR)
+        );
+    }
+}

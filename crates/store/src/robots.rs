@@ -5,7 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-use crate::{Error, Store, Tx};
+use crate::{CaseRecord, Error, JobRecord, Store, Tx};
 
 /// A legacy system robots work in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,6 +381,40 @@ impl Store {
         Ok(())
     }
 
+    /// Marks the robots that stopped beating before `stale_before` (and did not say they
+    /// stopped) as `dead`, gives their jobs back to the queue and frees their seats, in one
+    /// transaction; returns their ids. Any node may do this: a second one finds nothing.
+    pub async fn reap_dead_robots(
+        &self,
+        stale_before: i64,
+        now: i64,
+    ) -> Result<Vec<String>, Error> {
+        let mut tx = self.begin_write().await?;
+        let dead: Vec<String> = sqlx::query_scalar(
+            "UPDATE robots SET state = 'dead', job_id = NULL WHERE heartbeat_at < $1 \
+             AND state NOT IN ('stopped', 'dead') RETURNING id",
+        )
+        .bind(stale_before)
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &dead {
+            sqlx::query(
+                "UPDATE jobs SET state = 'ready', lease_owner = NULL, lease_until = NULL, due_at = $1, updated_at = $1 \
+                 WHERE state = 'active' AND lease_owner = $2",
+            )
+            .bind(now)
+            .bind(id.clone())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM robot_seats WHERE robot = $1")
+                .bind(id.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(dead)
+    }
+
     pub async fn robots(&self) -> Result<Vec<RobotRecord>, Error> {
         let sql = format!("SELECT {ROBOT_COLUMNS} FROM robots ORDER BY id");
         sqlx::query(AssertSqlSafe(sql))
@@ -717,5 +751,159 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+}
+
+/// The monitoring reads behind the robots' dashboard and `/metrics`: counts per queue,
+/// runs grouped, busy time and the work items at risk of their case's deadline.
+impl Store {
+    /// Per job type starting with `prefix` (e.g. `legacy.`), ordered by type: jobs ready,
+    /// active (with a robot) and failed (in review or out of retries), and the creation
+    /// time of the oldest ready or active one (`None` when none waits).
+    pub async fn robot_queues(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, i64, i64, i64, Option<i64>)>, Error> {
+        let rows = sqlx::query(
+            "SELECT job_type, \
+               CAST(SUM(CASE WHEN state = 'ready' THEN 1 ELSE 0 END) AS BIGINT) AS ready, \
+               CAST(SUM(CASE WHEN state = 'active' THEN 1 ELSE 0 END) AS BIGINT) AS active, \
+               CAST(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END) AS BIGINT) AS failed, \
+               MIN(CASE WHEN state IN ('ready', 'active') THEN created_at END) AS oldest \
+             FROM jobs WHERE kind = $1 AND job_type LIKE $2 GROUP BY job_type ORDER BY job_type",
+        )
+        .bind(crate::job_kind::TASK)
+        .bind(format!("{prefix}%"))
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("job_type")?,
+                    r.try_get("ready")?,
+                    r.try_get("active")?,
+                    r.try_get("failed")?,
+                    r.try_get("oldest")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Runs that ended at or after `since`, counted per job type and outcome.
+    pub async fn robot_run_counts(&self, since: i64) -> Result<Vec<(String, String, i64)>, Error> {
+        let rows = sqlx::query(
+            "SELECT job_type, outcome, COUNT(*) AS n FROM robot_runs WHERE ended_at >= $1 \
+             GROUP BY job_type, outcome ORDER BY job_type, outcome",
+        )
+        .bind(since)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("job_type")?,
+                    r.try_get("outcome")?,
+                    r.try_get("n")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Business and system exceptions of runs that ended at or after `since`, grouped by
+    /// outcome, step and message, most frequent first: `(outcome, step, message, count)`.
+    pub async fn robot_failure_causes(
+        &self,
+        since: i64,
+    ) -> Result<Vec<(String, String, String, i64)>, Error> {
+        let rows = sqlx::query(
+            "SELECT outcome, COALESCE(step, '') AS step, COALESCE(message, '') AS message, \
+             COUNT(*) AS n FROM robot_runs \
+             WHERE ended_at >= $1 AND outcome IN ('business', 'system') \
+             GROUP BY outcome, COALESCE(step, ''), COALESCE(message, '') \
+             ORDER BY n DESC, outcome, step, message",
+        )
+        .bind(since)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("outcome")?,
+                    r.try_get("step")?,
+                    r.try_get("message")?,
+                    r.try_get("n")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Per robot, the milliseconds its runs spent working at or after `since` (a run that
+    /// began earlier counts from `since`), for its utilisation.
+    pub async fn robot_busy_ms(&self, since: i64) -> Result<Vec<(String, i64)>, Error> {
+        let rows = sqlx::query(
+            "SELECT robot, CAST(SUM(ended_at - CASE WHEN started_at < $1 THEN $1 ELSE started_at END) AS BIGINT) AS busy \
+             FROM robot_runs WHERE ended_at >= $1 GROUP BY robot ORDER BY robot",
+        )
+        .bind(since)
+        .fetch_all(self.reader())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("robot")?, r.try_get("busy")?)))
+            .collect()
+    }
+
+    /// Jobs of types starting with `prefix` not done yet (ready, active or failed) whose
+    /// case must be decided by `due_before`, or that were created before `created_before`:
+    /// the work items at risk, the nearest deadline first, then the oldest. Each comes with
+    /// its case when its instance is one. At most `limit`.
+    pub async fn robot_jobs_at_risk(
+        &self,
+        prefix: &str,
+        due_before: i64,
+        created_before: i64,
+        limit: i64,
+    ) -> Result<Vec<(JobRecord, Option<CaseRecord>)>, Error> {
+        let sql = format!(
+            "SELECT {}, c.id AS case_id, c.case_number AS case_number, c.kind AS case_kind, \
+               c.applicant AS case_applicant, c.applicant_name AS case_applicant_name, \
+               c.application_id AS case_application_id, c.month AS case_month, \
+               c.received_at AS case_received_at, c.due_at AS case_due_at \
+             FROM jobs LEFT JOIN cases c ON c.instance_id = jobs.instance_id \
+             WHERE jobs.kind = $1 AND jobs.job_type LIKE $2 \
+               AND jobs.state IN ('ready', 'active', 'failed') \
+               AND (c.due_at <= $3 OR jobs.created_at <= $4) \
+             ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, jobs.created_at, jobs.id \
+             LIMIT $5",
+            crate::jobs::qualified_job_columns()
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(crate::job_kind::TASK)
+            .bind(format!("{prefix}%"))
+            .bind(due_before)
+            .bind(created_before)
+            .bind(limit)
+            .fetch_all(self.reader())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let job = crate::jobs::decode_job(r)?;
+                let case = match r.try_get::<Option<String>, _>("case_id")? {
+                    Some(id) => Some(CaseRecord {
+                        id,
+                        case_number: r.try_get("case_number")?,
+                        kind: r.try_get("case_kind")?,
+                        applicant: r.try_get("case_applicant")?,
+                        applicant_name: r.try_get("case_applicant_name")?,
+                        application_id: r.try_get("case_application_id")?,
+                        instance_id: job.instance_id.clone().unwrap_or_default(),
+                        month: r.try_get("case_month")?,
+                        received_at: r.try_get("case_received_at")?,
+                        due_at: r.try_get("case_due_at")?,
+                    }),
+                    None => None,
+                };
+                Ok((job, case))
+            })
+            .collect()
     }
 }

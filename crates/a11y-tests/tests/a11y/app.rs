@@ -233,7 +233,220 @@ async fn seed(engine: &Engine) -> BTreeMap<&'static str, String> {
     );
     ids.insert("script_instance", script);
     seed_casework(engine, &mut ids).await;
+    seed_robots(engine).await;
     ids
+}
+
+/// A payment registered in a legacy system by robots (`legacy.register_payment`).
+const UTBETALNING: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs" targetNamespace="https://flode.example/a11y">
+  <bpmn:process id="utbetalning" name="Utbetalning i verksamhetssystemet" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="registrera"/>
+    <bpmn:serviceTask id="registrera" name="Registrera utbetalningen">
+      <bpmn:extensionElements><zeebe:taskDefinition type="legacy.register_payment" retries="3"/></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="registrera" targetRef="slut"/>
+    <bpmn:endEvent id="slut"/>
+  </bpmn:process>
+</bpmn:definitions>"#;
+
+/// A 120×60 PNG: the screenshot kept as evidence of a business exception.
+const SCREENSHOT: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x78, 0x00, 0x00, 0x00, 0x3c, 0x08, 0x02, 0x00, 0x00, 0x00, 0x22, 0xcf, 0xe9,
+    0xff, 0x00, 0x00, 0x00, 0x93, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0xed, 0xdb, 0xc1, 0x09, 0xc0,
+    0x20, 0x0c, 0x40, 0x51, 0xef, 0xcd, 0x0c, 0x1e, 0xbb, 0x3f, 0x38, 0x59, 0xdb, 0x05, 0x5c, 0xa1,
+    0x10, 0xd0, 0x56, 0x1f, 0xfc, 0x73, 0x0e, 0xef, 0x12, 0x02, 0x5a, 0x9e, 0xfb, 0xd2, 0x80, 0x0a,
+    0x02, 0xd0, 0xa0, 0x05, 0x1a, 0x34, 0x68, 0x0a, 0xa0, 0x41, 0x0b, 0xf4, 0x4f, 0xa1, 0xdb, 0x59,
+    0xf5, 0x32, 0xd0, 0xa0, 0x41, 0x83, 0x9e, 0x09, 0x6d, 0xa1, 0x65, 0x7c, 0x40, 0x83, 0x06, 0x2d,
+    0xd0, 0xa0, 0x41, 0x83, 0x06, 0x0d, 0x5a, 0xa0, 0x41, 0x83, 0x4e, 0x0c, 0x3a, 0x22, 0xb6, 0x0a,
+    0x34, 0x68, 0xd0, 0xa0, 0x41, 0x83, 0x06, 0x0d, 0x1a, 0x34, 0x68, 0xd0, 0xa0, 0x41, 0xbb, 0xb9,
+    0x41, 0x83, 0x06, 0x0d, 0x1a, 0x34, 0x68, 0x81, 0x06, 0x0d, 0x1a, 0x34, 0x68, 0xd0, 0x1a, 0x00,
+    0x2d, 0x2f, 0xfe, 0x41, 0x83, 0x06, 0xfd, 0x2d, 0x68, 0xf9, 0x39, 0x0b, 0x5a, 0xa0, 0x41, 0x83,
+    0x16, 0x68, 0xd0, 0x02, 0x0d, 0x7a, 0xf9, 0x3a, 0xf7, 0x98, 0x9f, 0x32, 0xbc, 0x48, 0xb0, 0x1d,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// The robots' pages: two work items in the review queue (one with a screenshot), one with
+/// a robot, one waiting for two hours (at risk); a working robot and a silent one; a target
+/// with a seat in use; runs of every outcome.
+async fn seed_robots(engine: &Engine) {
+    use flode_store::{
+        JobRecord, RobotEvidenceRecord, RobotRecord, RobotReviewRecord, RobotRunRecord,
+        RobotTargetRecord,
+    };
+    const ROBOT: &str = "nod-1/robot-1";
+    const TYPE: &str = "legacy.register_payment";
+    let store = engine.store();
+    let now = engine.now();
+    engine
+        .deploy("utbetalning.bpmn", UTBETALNING)
+        .await
+        .expect("deploy utbetalning");
+    let mut instances = Vec::new();
+    for n in 0..4 {
+        let id = engine
+            .start(
+                "utbetalning",
+                vars(json!({"belopp": 4_590 + n})),
+                Some(format!("2026-03{n:02}")),
+            )
+            .await
+            .expect("start utbetalning")
+            .id;
+        instances.push(id);
+    }
+    let claimed = engine
+        .activate_jobs(TYPE, ROBOT, 3, 600_000)
+        .await
+        .expect("activate legacy jobs");
+    for (n, (activated, message)) in claimed
+        .iter()
+        .zip([
+            "Personen finns inte i verksamhetssystemet",
+            "Det finns redan en utbetalning för perioden",
+        ])
+        .enumerate()
+    {
+        let job = &activated.job;
+        let mut tx = engine.transaction().await.expect("transaction");
+        tx.upsert_robot_review(&RobotReviewRecord {
+            job_id: job.id.clone(),
+            instance_id: job.instance_id.clone(),
+            job_type: TYPE.into(),
+            target: "simifo".into(),
+            step: "sök person".into(),
+            message: message.into(),
+            created_at: now - 600_000,
+            resolved_at: None,
+            resolved_by: None,
+            resolution: None,
+        })
+        .await
+        .expect("review item");
+        engine
+            .fail_job_in(&mut tx, &job.id, Some(ROBOT), 0, message, None)
+            .await
+            .expect("fail legacy job");
+        engine.commit_transaction(tx).await.expect("commit");
+        if n == 0 {
+            store
+                .insert_robot_evidence(
+                    &RobotEvidenceRecord {
+                        id: "bevis-1".into(),
+                        job_id: job.id.clone(),
+                        run_id: "run-1".into(),
+                        name: "fel: sök person".into(),
+                        created_at: now - 600_000,
+                        expires_at: now + 86_400_000,
+                    },
+                    SCREENSHOT,
+                    Some("<p>[personnummer]</p>"),
+                )
+                .await
+                .expect("evidence");
+        }
+    }
+    // A job that has waited two hours: at risk.
+    let mut tx = store.begin().await.expect("begin");
+    tx.insert_job(&JobRecord {
+        id: "legacy-job-old".into(),
+        kind: "task".into(),
+        job_type: TYPE.into(),
+        instance_id: Some(instances[3].clone()),
+        token: None,
+        node_id: Some("registrera".into()),
+        state: "ready".into(),
+        retries: 3,
+        attempts: 0,
+        due_at: now - 7_200_000,
+        lease_owner: None,
+        lease_until: None,
+        idempotency_key: "a11y-legacy-job-old".into(),
+        payload: json!({}),
+        error: None,
+        created_at: now - 7_200_000,
+        updated_at: now - 7_200_000,
+    })
+    .await
+    .expect("old legacy job");
+    tx.commit().await.expect("commit");
+
+    store
+        .upsert_robot_target(&RobotTargetRecord {
+            name: "simifo".into(),
+            url: "http://127.0.0.1:9".into(),
+            ui: "v1".into(),
+            seats: 2,
+            maintenance: false,
+            script_version: None,
+            updated_at: now,
+        })
+        .await
+        .expect("target");
+    store
+        .lease_robot_seat("simifo", ROBOT, 2, now + 3_600_000, now)
+        .await
+        .expect("seat");
+    for (id, state, heartbeat_at, job_id) in [
+        (
+            ROBOT,
+            "working",
+            now,
+            claimed.get(2).map(|j| j.job.id.clone()),
+        ),
+        ("nod-2/robot-1", "idle", now - 120_000, None),
+    ] {
+        store
+            .robot_heartbeat(
+                &RobotRecord {
+                    id: id.into(),
+                    node: id.split('/').next().unwrap_or_default().into(),
+                    pool: "default".into(),
+                    tags: String::new(),
+                    state: state.into(),
+                    target: job_id.as_ref().map(|_| "simifo".to_owned()),
+                    job_id,
+                    heartbeat_at,
+                    started_at: now - 3_600_000,
+                },
+                heartbeat_at + 3_600_000,
+            )
+            .await
+            .expect("heartbeat");
+    }
+    for (n, (outcome, step, message)) in [
+        ("done", None, None),
+        ("already_done", None, None),
+        (
+            "business",
+            Some("sök person"),
+            Some("Personen finns inte i verksamhetssystemet"),
+        ),
+        ("system", Some("öppna"), Some("net::ERR_CONNECTION_RESET")),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let ended_at = now - 300_000 * (i64::try_from(n).unwrap_or(0) + 1);
+        store
+            .insert_robot_run(&RobotRunRecord {
+                id: format!("run-{n}"),
+                job_id: claimed[0].job.id.clone(),
+                job_type: TYPE.into(),
+                robot: ROBOT.into(),
+                target: "simifo".into(),
+                script: "registrera-utbetalning@1/v1".into(),
+                started_at: ended_at - 90_000,
+                ended_at,
+                outcome: outcome.into(),
+                step: step.map(str::to_owned),
+                message: message.map(str::to_owned),
+            })
+            .await
+            .expect("run");
+    }
 }
 
 /// The citizen the test identity provider offers first (the e-service pages sign in as

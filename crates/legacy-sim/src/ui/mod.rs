@@ -6,7 +6,7 @@ mod v2;
 mod view;
 
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
@@ -37,7 +37,15 @@ pub(crate) struct Shared {
 struct Runtime {
     faults: Faults,
     maintenance: bool,
+    /// After a crash mid-save the server is down until then: every request is dropped.
+    down_until: Option<Instant>,
 }
+
+/// How long the server stays down after a crash mid-save (a restart). Browsers resend a
+/// request whose kept-alive connection was dropped without an answer (Chromium does, also
+/// a POST); while the server restarts the resend is dropped too, so the browser shows that
+/// the save got no answer, as with a real crash, instead of quietly saving it again.
+const RESTART: Duration = Duration::from_secs(1);
 
 impl std::ops::Deref for AppState {
     type Target = Shared;
@@ -51,6 +59,7 @@ impl AppState {
         let runtime = Runtime {
             faults: config.faults,
             maintenance: config.quirks.maintenance,
+            down_until: None,
         };
         AppState(Arc::new(Shared {
             config,
@@ -65,11 +74,26 @@ impl AppState {
         *self.runtime.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// New faults; a restart after a crash is over at once (the server is up again).
     pub(crate) fn set_faults(&self, faults: Faults) {
+        let mut runtime = self.runtime.write().unwrap_or_else(|e| e.into_inner());
+        runtime.faults = faults;
+        runtime.down_until = None;
+    }
+
+    /// Drops the connection, and every request for [`RESTART`] after it.
+    fn crash(&self) -> ! {
         self.runtime
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .faults = faults;
+            .down_until = Some(Instant::now() + RESTART);
+        crash()
+    }
+
+    fn down(&self) -> bool {
+        self.runtime()
+            .down_until
+            .is_some_and(|until| Instant::now() < until)
     }
 
     pub(crate) fn set_maintenance(&self, on: bool) {
@@ -172,8 +196,12 @@ fn random() -> f64 {
     }
 }
 
-/// Latency, then maybe a 500 instead of the page.
+/// Nothing while restarting after a crash; latency, then maybe a 500 instead of the page.
 async fn faults(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if state.down() {
+        tracing::info!("restarting after a simulated crash: dropping the connection");
+        std::panic::resume_unwind(Box::new("SimIFO: restarting after a crash"));
+    }
     let faults = state.runtime().faults;
     let l = faults.latency;
     let delay = if l.spike_rate > 0.0 && random() < l.spike_rate {
@@ -386,11 +414,11 @@ where
     }
     let roll = state.crash_roll();
     if roll == Some(CrashMode::BeforeCommit) {
-        crash();
+        state.crash();
     }
     let saved = save().await?;
     if roll == Some(CrashMode::AfterCommit) && saved == Ok(Saved::Yes) {
-        crash();
+        state.crash();
     }
     Ok(saved.map_err(|r| vec![r.message()]))
 }

@@ -442,3 +442,123 @@ staff-incidents-caption = Open incidents, newest first
 staff-incidents-retry = Retry
 # Visually hidden, before the node id: "Retry at <node>".
 staff-incidents-retry-at = at
+
+## Robots (/robotar and /robotar/granskning)
+staff-nav-robots = Robots
+staff-notice-maintenance-on = Maintenance mode is on. The robots take no new work in the target system; work items in hand finish first.
+staff-notice-maintenance-off = Maintenance mode is off. The robots take work in the target system again.
+staff-notice-script-pinned = The script version is pinned. The robots run only that version in the target system.
+staff-notice-script-unpinned = The script version is no longer pinned. The robots run any version.
+staff-notice-review-done-by-hand = The work item is marked as registered by hand. The case goes on.
+staff-notice-review-retry = The work item is back in the robots' queue and will be tried once more.
+# Durations: seconds, minutes, hours and minutes, days and hours.
+staff-robots-seconds = { $n } s
+staff-robots-minutes = { $n } min
+staff-robots-hours = { $h } h { $m } min
+staff-robots-days = { $d } d { $h } h
+staff-robots-title = Robots
+staff-robots-lead = The robots' queues, throughput, failures and target systems, as they were when the page was loaded. Times in UTC.
+staff-robots-to-reviews =
+    The review queue ({ $n ->
+        [one] one work item waiting
+       *[other] { $n } work items waiting
+    })
+staff-robots-queues = Queues
+staff-robots-queues-none = There are no robot jobs right now.
+staff-robots-queues-caption = Robot jobs per job type
+staff-robots-column-ready = Ready
+staff-robots-column-in-progress = In progress
+staff-robots-column-review = Waiting for review
+staff-robots-column-failed = Failed
+staff-robots-column-oldest = Oldest waiting
+staff-robots-column-done-hour = Done in the last hour
+staff-robots-column-done-day = Done in the last 24 hours
+staff-robots-nothing-waiting = Nothing waiting
+staff-robots-throughput = Throughput: { $hour } done in the last hour and { $day } in the last 24 hours.
+staff-robots-failures = Failure causes in the last 24 hours
+staff-robots-failures-none = No failures in the last 24 hours.
+staff-robots-failures-caption = Failures by kind, step and message, most frequent first
+staff-robots-column-step = Step
+staff-robots-failure-kind =
+    { $code ->
+        [business] Business exception (to review)
+        [system] System exception (tried again)
+       *[other] { $code }
+    }
+staff-robots-robots = The robots
+staff-robots-robots-none = No robot has reported yet.
+staff-robots-robots-caption = Robots and their last heartbeat
+staff-robots-column-robot = Robot
+staff-robots-column-pool = Pool
+staff-robots-column-state = State
+staff-robots-column-target = Target system
+staff-robots-column-work-item = Work item
+staff-robots-column-heartbeat = Last heartbeat
+staff-robots-column-utilisation = Utilisation in the last hour
+staff-robots-state =
+    { $code ->
+        [idle] Idle
+        [working] Working
+        [restarting] Restarting
+        [stopped] Stopped
+        [dead] No signal
+       *[other] { $code }
+    }
+# A robot whose heartbeat is older than 30 seconds.
+staff-robots-dead = No signal
+staff-robots-ago = { $age } ago
+staff-robots-targets = Target systems
+staff-robots-targets-none = No target system is declared yet.
+staff-robots-seats = Seats in use
+staff-robots-seats-value = { $used } of { $seats }
+staff-robots-ui = UI version
+staff-robots-maintenance = Maintenance mode
+staff-robots-on = On
+staff-robots-off = Off
+staff-robots-pinned = Pinned script version
+staff-robots-not-pinned = None – any version runs
+staff-robots-maintenance-turn-on = Turn maintenance mode on
+staff-robots-maintenance-turn-off = Turn maintenance mode off
+# Visually hidden after a button: "Turn maintenance mode on for simifo".
+staff-robots-for-target = for { $target }
+staff-robots-pin-label = Pin the script version for { $target }
+staff-robots-pin-hint = A positive whole number, for example 3. Leave the field empty to let the robots run any version.
+staff-robots-pin-button = Save the script version
+staff-robots-pin-invalid = Enter the script version as a positive whole number, for example 3, or leave the field empty
+staff-robots-at-risk = Work items at risk
+staff-robots-at-risk-lead = Robot jobs not done whose case must be decided within two days, or that have waited more than an hour.
+staff-robots-at-risk-none = No work item is at risk.
+staff-robots-at-risk-caption = Work items at risk, nearest decision date first
+staff-robots-column-waited = Waited
+staff-robots-column-reason = Why
+staff-robots-risk-deadline = Decision due within two days
+staff-robots-risk-overdue = The decision date has passed
+staff-robots-risk-waiting = Waited more than an hour
+staff-reviews-title = Review queue
+staff-reviews-back = Robots
+staff-reviews-lead = Work items a robot stopped because something did not match in the legacy system. Register the work by hand in the legacy system and mark it here, or fix the cause and let the robot try again.
+staff-reviews-none = No work items are waiting for review.
+staff-reviews-count =
+    { $n ->
+        [one] One work item is waiting.
+       *[other] { $n } work items are waiting, oldest first.
+    }
+# A work item without a case: its instance.
+staff-reviews-instance-title = Instance { $id }
+staff-reviews-waited-value = { $age } (since { $at })
+staff-reviews-evidence = Evidence
+staff-reviews-no-evidence = No screenshots were kept.
+staff-reviews-screenshot-alt = Screenshot from { $target } when the robot stopped ({ $name }). Personal identity numbers and names are masked.
+staff-reviews-screenshot-caption = { $name }, { $at }.
+staff-reviews-screenshot-open = Open the screenshot in full size
+staff-reviews-done-by-hand = Registered by hand
+staff-reviews-retry = Try again
+# Visually hidden after each button: the case number.
+staff-reviews-for = for { $what }
+staff-reviews-already-resolved = Someone else got there first: the work item was already handled by { $by } ({ $how }, { $at }). It is no longer in the queue.
+staff-reviews-resolution =
+    { $code ->
+        [done_by_hand] registered by hand
+        [retry] back to the robots
+       *[other] { $code }
+    }

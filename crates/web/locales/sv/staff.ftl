@@ -410,3 +410,123 @@ staff-incidents-caption = Öppna incidenter, nyast först
 staff-incidents-retry = Försök igen
 # Visually hidden, before the node id: "Försök igen vid <node>".
 staff-incidents-retry-at = vid
+
+## Robots (/robotar and /robotar/granskning)
+staff-nav-robots = Robotar
+staff-notice-maintenance-on = Underhållsläget är på. Robotarna tar inga nya jobb i målsystemet; pågående arbetsobjekt avslutas först.
+staff-notice-maintenance-off = Underhållsläget är av. Robotarna tar jobb i målsystemet igen.
+staff-notice-script-pinned = Skriptversionen är låst. Robotarna kör bara den versionen i målsystemet.
+staff-notice-script-unpinned = Skriptversionen är inte längre låst. Robotarna kör alla versioner.
+staff-notice-review-done-by-hand = Arbetsobjektet är markerat som registrerat för hand. Ärendet går vidare.
+staff-notice-review-retry = Arbetsobjektet är tillbaka i robotarnas kö och prövas en gång till.
+# Durations: seconds, minutes, hours and minutes, days and hours.
+staff-robots-seconds = { $n } s
+staff-robots-minutes = { $n } min
+staff-robots-hours = { $h } tim { $m } min
+staff-robots-days = { $d } d { $h } tim
+staff-robots-title = Robotar
+staff-robots-lead = Robotarnas köer, genomströmning, fel och målsystem, som de var när sidan laddades. Tider i UTC.
+staff-robots-to-reviews =
+    Granskningskön ({ $n ->
+        [one] ett arbetsobjekt väntar
+       *[other] { $n } arbetsobjekt väntar
+    })
+staff-robots-queues = Köer
+staff-robots-queues-none = Det finns inga robotjobb just nu.
+staff-robots-queues-caption = Robotjobb per jobbtyp
+staff-robots-column-ready = Redo
+staff-robots-column-in-progress = Pågår
+staff-robots-column-review = Väntar på granskning
+staff-robots-column-failed = Misslyckade
+staff-robots-column-oldest = Äldsta väntande
+staff-robots-column-done-hour = Klara senaste timmen
+staff-robots-column-done-day = Klara senaste dygnet
+staff-robots-nothing-waiting = Inget väntar
+staff-robots-throughput = Genomströmning: { $hour } klara senaste timmen och { $day } senaste dygnet.
+staff-robots-failures = Felorsaker senaste dygnet
+staff-robots-failures-none = Inga fel senaste dygnet.
+staff-robots-failures-caption = Fel efter slag, steg och meddelande, de vanligaste först
+staff-robots-column-step = Steg
+staff-robots-failure-kind =
+    { $code ->
+        [business] Verksamhetsfel (till granskning)
+        [system] Systemfel (prövas igen)
+       *[other] { $code }
+    }
+staff-robots-robots = Robotarna
+staff-robots-robots-none = Ingen robot har rapporterat ännu.
+staff-robots-robots-caption = Robotar och deras senaste signal
+staff-robots-column-robot = Robot
+staff-robots-column-pool = Pool
+staff-robots-column-state = Tillstånd
+staff-robots-column-target = Målsystem
+staff-robots-column-work-item = Arbetsobjekt
+staff-robots-column-heartbeat = Senaste signal
+staff-robots-column-utilisation = Beläggning senaste timmen
+staff-robots-state =
+    { $code ->
+        [idle] Ledig
+        [working] Arbetar
+        [restarting] Startar om
+        [stopped] Stoppad
+        [dead] Ingen signal
+       *[other] { $code }
+    }
+# A robot whose heartbeat is older than 30 seconds.
+staff-robots-dead = Ingen signal
+staff-robots-ago = för { $age } sedan
+staff-robots-targets = Målsystem
+staff-robots-targets-none = Inga målsystem är deklarerade ännu.
+staff-robots-seats = Platser i bruk
+staff-robots-seats-value = { $used } av { $seats }
+staff-robots-ui = UI-version
+staff-robots-maintenance = Underhållsläge
+staff-robots-on = På
+staff-robots-off = Av
+staff-robots-pinned = Låst skriptversion
+staff-robots-not-pinned = Ingen – alla versioner körs
+staff-robots-maintenance-turn-on = Slå på underhållsläge
+staff-robots-maintenance-turn-off = Stäng av underhållsläge
+# Visually hidden after a button: "Slå på underhållsläge för simifo".
+staff-robots-for-target = för { $target }
+staff-robots-pin-label = Lås skriptversion för { $target }
+staff-robots-pin-hint = Ett positivt heltal, till exempel 3. Lämna fältet tomt för att låta robotarna köra alla versioner.
+staff-robots-pin-button = Spara skriptversionen
+staff-robots-pin-invalid = Ange skriptversionen som ett positivt heltal, till exempel 3, eller lämna fältet tomt
+staff-robots-at-risk = Arbetsobjekt i riskzonen
+staff-robots-at-risk-lead = Robotjobb som inte är klara och vars ärende ska vara beslutat inom två dygn, eller som har väntat mer än en timme.
+staff-robots-at-risk-none = Inga arbetsobjekt är i riskzonen.
+staff-robots-at-risk-caption = Arbetsobjekt i riskzonen, närmaste beslutsdag först
+staff-robots-column-waited = Väntat
+staff-robots-column-reason = Varför
+staff-robots-risk-deadline = Beslut senast inom två dygn
+staff-robots-risk-overdue = Beslutsdagen har passerat
+staff-robots-risk-waiting = Väntat mer än en timme
+staff-reviews-title = Granskningskö
+staff-reviews-back = Robotar
+staff-reviews-lead = Arbetsobjekt som en robot stoppade för att något inte stämde i verksamhetssystemet. Registrera uppgiften för hand i verksamhetssystemet och markera den här, eller rätta orsaken och låt roboten försöka igen.
+staff-reviews-none = Inga arbetsobjekt väntar på granskning.
+staff-reviews-count =
+    { $n ->
+        [one] Ett arbetsobjekt väntar.
+       *[other] { $n } arbetsobjekt väntar, det äldsta först.
+    }
+# A work item without a case: its instance.
+staff-reviews-instance-title = Instans { $id }
+staff-reviews-waited-value = { $age } (sedan { $at })
+staff-reviews-evidence = Bevis
+staff-reviews-no-evidence = Inga skärmbilder sparades.
+staff-reviews-screenshot-alt = Skärmbild från { $target } när roboten stoppade ({ $name }). Personnummer och namn är maskerade.
+staff-reviews-screenshot-caption = { $name }, { $at }.
+staff-reviews-screenshot-open = Öppna skärmbilden i full storlek
+staff-reviews-done-by-hand = Registrerad för hand
+staff-reviews-retry = Försök igen
+# Visually hidden after each button: the case number.
+staff-reviews-for = för { $what }
+staff-reviews-already-resolved = Någon annan hann före: arbetsobjektet är redan hanterat av { $by } ({ $how }, { $at }). Det finns inte längre i kön.
+staff-reviews-resolution =
+    { $code ->
+        [done_by_hand] registrerat för hand
+        [retry] tillbaka till robotarna
+       *[other] { $code }
+    }

@@ -15,6 +15,7 @@ mod instances;
 mod jobs;
 mod me;
 pub(crate) mod openapi;
+pub(crate) mod robots;
 mod user_tasks;
 pub(crate) mod views;
 
@@ -120,6 +121,19 @@ fn table() -> Vec<ApiRoute> {
         )
         .access(Access::Public),
         get("/api/me/attachments/{file}", attachments::download).access(Access::Public),
+        get("/api/robots/dashboard", robots::show_dashboard),
+        get("/api/robots/reviews", robots::list_reviews).access(CASEWORK),
+        post("/api/robots/reviews/{job_id}/resolve", robots::resolve).access(CASEWORK),
+        put(
+            "/api/robots/targets/{name}/maintenance",
+            robots::set_maintenance,
+        )
+        .access(SUPERVISOR),
+        put(
+            "/api/robots/targets/{name}/script-version",
+            robots::set_script_version,
+        )
+        .access(SUPERVISOR),
         get("/api/openapi.json", openapi::document).access(Access::Public),
         get("/healthz", ops::healthz).access(Access::Public),
         get("/readyz", ops::readyz).access(Access::Public),

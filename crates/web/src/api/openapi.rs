@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     attachments, cases, decisions, definitions, deployments, events, incidents, instances, jobs,
-    me, user_tasks,
+    me, robots, user_tasks,
 };
 use crate::ops;
 
@@ -60,6 +60,11 @@ use crate::ops;
         attachments::remove,
         attachments::download,
         attachments::staff_download,
+        robots::show_dashboard,
+        robots::list_reviews,
+        robots::resolve,
+        robots::set_maintenance,
+        robots::set_script_version,
         document,
         ops::healthz,
         ops::readyz,
@@ -83,6 +88,10 @@ use crate::ops;
             (`flode_medborgare`, `__Host-flode_medborgare` with secure cookies), set by signing in \
             at `/e-tjanst/logga-in`; no staff credentials. Without a live session the answer is \
             401. Another person's application, case or letter is 404."),
+        (name = "robots", description = "Software robots that register work in legacy case \
+            systems: the dashboard's figures (any signed-in principal), the manual-review queue \
+            and its resolutions (a casework role), and a target's maintenance mode and pinned \
+            script version (`forste_socialsekreterare` or `admin`)."),
         (name = "operations", description = "Health, readiness and metrics"),
     ),
     modifiers(&CitizenCookie)

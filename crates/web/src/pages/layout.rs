@@ -19,12 +19,13 @@ pub(crate) enum Section {
     Tasks,
     Jobs,
     Incidents,
+    Robots,
     /// Error pages: no menu entry is current.
     None,
 }
 
 /// Section, path and the message id of its label.
-const MENU: [(Section, &str, &str); 7] = [
+const MENU: [(Section, &str, &str); 8] = [
     (Section::Overview, "/", "staff-nav-overview"),
     (Section::Cases, "/arenden", "staff-nav-cases"),
     (Section::Definitions, "/processer", "staff-nav-definitions"),
@@ -32,6 +33,7 @@ const MENU: [(Section, &str, &str); 7] = [
     (Section::Tasks, "/uppgifter", "staff-nav-tasks"),
     (Section::Jobs, "/jobb", "staff-nav-jobs"),
     (Section::Incidents, "/incidenter", "staff-nav-incidents"),
+    (Section::Robots, "/robotar", "staff-nav-robots"),
 ];
 
 /// One menu entry.
@@ -152,6 +154,12 @@ fn notice_text(tr: Tr, flag: &str) -> Option<String> {
         "beslutat" => "staff-notice-decided",
         "anteckning" => "staff-notice-note-saved",
         "meddelande-skickat" => "staff-notice-message-sent",
+        "underhall-pa" => "staff-notice-maintenance-on",
+        "underhall-av" => "staff-notice-maintenance-off",
+        "skriptversion-last" => "staff-notice-script-pinned",
+        "skriptversion-fri" => "staff-notice-script-unpinned",
+        "registrerad-for-hand" => "staff-notice-review-done-by-hand",
+        "forsok-igen" => "staff-notice-review-retry",
         _ => return None,
     };
     Some(tr.t(id))

@@ -16,6 +16,7 @@ mod labels;
 pub(crate) mod layout;
 mod login;
 mod overview;
+mod robots;
 mod tasks;
 
 use axum::Router;
@@ -85,5 +86,28 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             "/incidenter/{id}/los",
             needs(SUPERVISOR, post(incidents::resolve)),
+        )
+        .route("/robotar", needs(SignedIn, get(robots::show)))
+        .route(
+            "/robotar/malsystem/{name}/underhall",
+            needs(SUPERVISOR, post(robots::maintenance)),
+        )
+        .route(
+            "/robotar/malsystem/{name}/skriptversion",
+            needs(SUPERVISOR, post(robots::pin)),
+        )
+        .route("/robotar/granskning", needs(CASEWORK, get(robots::reviews)))
+        .route(
+            "/robotar/granskning/{job_id}/for-hand",
+            needs(CASEWORK, post(robots::done_by_hand)),
+        )
+        .route(
+            "/robotar/granskning/{job_id}/forsok-igen",
+            needs(CASEWORK, post(robots::retry)),
+        )
+        // `{file}` is `{id}.png`: a path segment cannot hold a parameter and a suffix.
+        .route(
+            "/robotar/bevis/{file}",
+            needs(CASEWORK, get(robots::evidence)),
         )
 }

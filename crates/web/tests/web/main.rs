@@ -14,4 +14,5 @@ mod openapi;
 mod ops;
 mod pages;
 mod problems;
+mod robots;
 mod staff_english;

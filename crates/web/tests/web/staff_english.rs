@@ -1,8 +1,8 @@
 //! The staff pages in English: the same language link and cookie as the e-service; every
 //! staff page (sign-in, overview, cases with the decision form and its problems, journal
-//! notes, processes, instances, tasks, jobs, incidents, error pages) then speaks English
-//! with `<html lang="en">`, while case content stays Swedish, marked `lang="sv"`.
-//! Swedish stays the default.
+//! notes, processes, instances, tasks, jobs, incidents, robots and their review queue, error
+//! pages) then speaks English with `<html lang="en">`, while case content stays Swedish,
+//! marked `lang="sv"`. Swedish stays the default.
 
 use axum::http::StatusCode;
 use flode_store::CaseDocumentRecord;
@@ -360,6 +360,8 @@ async fn a_social_worker_works_in_english_from_sign_in_to_decision() {
         "/jobb",
         "/jobb?state=failed",
         "/incidenter",
+        "/robotar",
+        "/robotar/granskning",
         "/instanser?state=active&meddelande=x",
     ] {
         let r = app.get(path, &hanna).await;
