@@ -4,8 +4,9 @@
 //!
 //! A citizen signs in with the test identity provider, answers every page, submits and gets
 //! a receipt; flode fetches SSBTEK data and calculates; a social worker signs in, opens the
-//! case from the inbox and decides; the letter is made, and the citizen sees the decision
-//! and downloads the letter. Runs with `FLODE_A11Y=1` (scripts/test), like the other
+//! case from the inbox and grants it; the letter is made, a robot registers the payment in
+//! the embedded SimIFO through Chromium, and the citizen is notified, sees the decision and
+//! downloads the letter. Runs with `FLODE_A11Y=1` (scripts/test), like the other
 //! browser test.
 
 use std::net::TcpListener;
@@ -43,6 +44,8 @@ async fn serve(dir: &std::path::Path) -> (Server, String) {
             &format!("127.0.0.1:{port}"),
         ])
         .env("FLODE_LOG", "warn")
+        // One robot registers granted payments in the embedded SimIFO.
+        .env("FLODE_ROBOTS", "1")
         .current_dir(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -127,7 +130,7 @@ async fn path(c: &Client) -> String {
 
 /// Reloads `url` until the main content contains `wanted` (work done by workers).
 async fn wait_for(c: &Client, url: &str, wanted: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         c.goto(url).await.expect("goto");
         let t = text(c).await;
@@ -245,16 +248,21 @@ fn a_citizen_applies_a_social_worker_decides_and_the_letter_reaches_mina_sidor()
         // shown as a deviation, and makes the proposal an avslag (prefilled in the form).
         assert!(view.contains("högre än i ansökan"), "{view}");
         assert!(view.contains("a-kassan, utbetalt"), "{view}");
-        type_into(c, "#motivering", "Dina inkomster räcker inte till dina kostnader enligt riksnormen.").await;
+        // The social worker grants support beyond the proposal (her rent is due), which
+        // sends the payment to the legacy system.
+        choose(c, "#utfall").await;
+        type_into(c, "#belopp", "2500").await;
+        type_into(c, "#motivering", "Bistånd beviljas till hyran för månaden.").await;
         press(c, "form[action$='/beslut'] button[type='submit']").await;
         assert!(text(c).await.contains("Beslutet är fattat"));
 
-        // The citizen sees the decision and downloads the letter.
+        // A robot registers the payment in SimIFO through its web UI; then the citizen is
+        // notified, sees the decision and downloads the letter.
         c.delete_all_cookies().await.expect("cookies");
         citizen_signs_in(c, &base).await;
-        let mine = wait_for(c, &format!("{base}{case_path}"), "(PDF)").await;
-        assert!(mine.contains("Avslag"), "{mine}");
-        assert!(mine.contains("Beslut är fattat i ditt ärende"), "notified: {mine}");
+        let mine = wait_for(c, &format!("{base}{case_path}"), "Beslut är fattat i ditt ärende").await;
+        assert!(mine.contains("Bifall"), "{mine}");
+        assert!(mine.contains("(PDF)"), "{mine}");
         let link = find(c, "a[href^='/mina-sidor/dokument/']").await;
         let href = link.attr("href").await.expect("href").expect("a link");
         let head = c
