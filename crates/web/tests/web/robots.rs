@@ -491,12 +491,7 @@ async fn the_dashboard_shows_queues_failures_robots_targets_and_items_at_risk() 
 
         // The same figures as JSON.
         let r = w
-            .api(
-                Method::GET,
-                "/api/robots/dashboard",
-                &[Role::Admin],
-                None,
-            )
+            .api(Method::GET, "/api/robots/dashboard", &[Role::Admin], None)
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let d = r.json();
@@ -879,9 +874,7 @@ async fn the_robots_api_resolves_reviews_and_changes_targets_with_problem_detail
             items[0]["evidence"][0]["href"],
             format!("/robotar/bevis/{}.png", w.evidence_id)
         );
-        let r = w
-            .api(Method::GET, "/api/robots/reviews", ADMIN, None)
-            .await;
+        let r = w.api(Method::GET, "/api/robots/reviews", ADMIN, None).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert_eq!(r.content_type(), "application/problem+json");
 
