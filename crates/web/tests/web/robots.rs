@@ -436,7 +436,7 @@ async fn the_dashboard_shows_queues_failures_robots_targets_and_items_at_risk() 
         // Ready 1, in progress 1, waiting for review 2, failed 2.
         assert!(
             html.contains(&format!(
-                "<tr><td><code style=\"white-space: nowrap; overflow-wrap: normal;\">{JOB_TYPE}</code></td><td class=\"numeric\">1</td><td class=\"numeric\">1</td><td class=\"numeric\">2</td><td class=\"numeric\">2</td>"
+                "<tr><td><code class=\"nowrap\">{JOB_TYPE}</code></td><td class=\"numeric\">1</td><td class=\"numeric\">1</td><td class=\"numeric\">2</td><td class=\"numeric\">2</td>"
             )),
             "{}: {html}",
             w.backend
@@ -462,7 +462,7 @@ async fn the_dashboard_shows_queues_failures_robots_targets_and_items_at_risk() 
         // The silent robot and the reaped one are dead; the working one is not.
         assert_eq!(html.matches("Ingen signal").count(), 2, "{html}");
         assert!(html.contains("Ingen signal</strong> <span class=\"secondary\">(Ledig)</span>"));
-        assert!(html.contains("nowrap; overflow-wrap: normal;\">nod-2/robot-1</code>"));
+        assert!(html.contains("<code class=\"nowrap\">nod-2/robot-1</code>"));
         assert!(html.contains("<td>Arbetar</td><td>simifo</td>"), "{html}");
         // The target: one of two seats, its UI version, no maintenance, no pin.
         assert!(html.contains("<dd>1 av 2</dd>"), "{html}");
