@@ -9,6 +9,9 @@
 //! - `casework`: ekonomiskt bistånd over HTTP against a `flode serve` it starts: submission
 //!   → proposal ready with concurrent citizens, and e-service page latency under 200
 //!   connections (`bench/casework.sh`).
+//! - `robots`: flode's robots registering payments in a running SimIFO v1 in headless
+//!   Chromium, seconds per item and items per minute (`bench/robots.sh`, next to Robot
+//!   Framework + SeleniumLibrary).
 //! - `replay`: a diagnostic that replays one straight-through transaction's SQL with and
 //!   without the statements that change nothing (see `docs/benchmarks.md`).
 //!
@@ -19,6 +22,7 @@ mod casework;
 mod ceiling;
 mod jobs;
 mod replay;
+mod robots;
 mod setup;
 mod stats;
 mod straight;
@@ -45,6 +49,9 @@ enum Command {
     SqliteCeiling(ceiling::Args),
     /// Casework over HTTP: submission → proposal ready, e-service page latency.
     Casework(casework::Args),
+    /// Robots: payments registered in SimIFO v1 by flode's robots, seconds per item and
+    /// items per minute.
+    Robots(robots::Args),
     /// Diagnostic: replays a straight-through transaction's SQL, as is or without no-ops.
     Replay(replay::Args),
 }
@@ -65,6 +72,7 @@ fn main() -> anyhow::Result<()> {
             Command::Jobs(args) => Ok(serde_json::to_value(jobs::run(args).await?)?),
             Command::SqliteCeiling(args) => Ok(serde_json::to_value(ceiling::run(args).await?)?),
             Command::Casework(args) => Ok(serde_json::to_value(casework::run(args).await?)?),
+            Command::Robots(args) => Ok(serde_json::to_value(robots::run(args).await?)?),
             Command::Replay(args) => Ok(serde_json::to_value(replay::run(args).await?)?),
         }
     });
