@@ -333,8 +333,10 @@ fn label_xpath(label: &str) -> String {
 fn kill_group(driver: &Child) {
     if let Some(pid) = driver.id() {
         // The group id is the driver's pid (process_group(0)); Chromium is in it too.
+        // `-s KILL -- -PID`, never `-KILL -PID`: procps-ng 4.0's kill misreads a negative
+        // PID after a signal option and signals every process on the machine.
         let _ = std::process::Command::new("kill")
-            .args(["-KILL", &format!("-{pid}")])
+            .args(["-s", "KILL", "--", &format!("-{pid}")])
             .stderr(Stdio::null())
             .status();
     }
@@ -466,6 +468,34 @@ mod tests {
         for t in ["", "text", "search", "number", "tel", "password"] {
             assert!(!set_not_typed(t), "{t}");
         }
+    }
+
+    /// The driver's group dies, and nothing else: a `kill` that misread the group as
+    /// "every process" took the whole machine down before.
+    #[tokio::test]
+    async fn killing_the_group_kills_only_the_group() {
+        let mut group = Command::new("sleep")
+            .arg("30")
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("sleep");
+        let mut bystander = Command::new("sleep")
+            .arg("30")
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("sleep");
+        kill_group(&group);
+        let status = tokio::time::timeout(Duration::from_secs(5), group.wait())
+            .await
+            .expect("the group dies")
+            .expect("status");
+        assert!(!status.success());
+        assert!(
+            bystander.try_wait().expect("try_wait").is_none(),
+            "another group lives on"
+        );
     }
 
     #[test]
