@@ -3,7 +3,7 @@
 //! on a loopback port with the scripts built into the binary and its robot account put in
 //! the vault at start, so that a demo shows payments registered by robots.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use flode_engine::Engine;
@@ -124,8 +124,8 @@ async fn embedded_simifo(settings: &Settings) -> anyhow::Result<(Target, String)
         .iter()
         .map(|(path, text)| (PathBuf::from(path), (*text).to_owned()))
         .collect();
-    let dir = Path::new(sources[0].0.parent().unwrap_or(Path::new("robots")));
-    let scripts = ScriptSet::from_sources(dir, &sources).context("the shipped SimIFO scripts")?;
+    let dir = PathBuf::from(format!("robots/simifo/{}", settings.robot_demo_ui));
+    let scripts = ScriptSet::from_sources(&dir, &sources).context("the shipped SimIFO scripts")?;
     tracing::warn!(
         %address,
         ui = %settings.robot_demo_ui,

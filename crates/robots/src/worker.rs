@@ -84,6 +84,9 @@ impl RobotsConfig {
     }
 }
 
+/// Heartbeats a seat lease lasts: a robot that stops beating frees its seat after this many.
+const SEAT_LEASE_BEATS: i64 = 3;
+
 /// Heartbeats a robot may miss before it counts as dead.
 const DEAD_AFTER_BEATS: i64 = 6;
 
@@ -359,7 +362,7 @@ async fn next_item<B: Browsers>(
             if !store.ready_job_due(&script.job_type, now).await? {
                 continue;
             }
-            let until = now + 3 * config.heartbeat_ms;
+            let until = now + SEAT_LEASE_BEATS * config.heartbeat_ms;
             let Some(seat) = store
                 .lease_robot_seat(&target.name, robot, record.seats, until, now)
                 .await?
@@ -409,16 +412,7 @@ impl<P: Page + 'static> Me<P> {
         self.record.state = state.into();
         self.record.job_id = job_id.map(str::to_owned);
         self.record.target = target.map(str::to_owned);
-        self.record.heartbeat_at = now;
-        let seat_until = now + 3 * shared.config.heartbeat_ms;
-        if let Err(e) = shared
-            .engine
-            .store()
-            .robot_heartbeat(&self.record, seat_until)
-            .await
-        {
-            tracing::warn!(robot = %self.record.id, error = %e, "robot heartbeat not recorded");
-        }
+        heartbeat(shared, &mut self.record).await;
     }
 
     /// Works one item and settles its job.
@@ -460,11 +454,16 @@ impl<P: Page + 'static> Me<P> {
         script: &Script,
         item: &Item,
     ) -> Report {
-        let robot = self.record.id.clone();
         let now = shared.engine.now();
         let credential = match shared
             .vault
-            .credential_for(&target.name, item.seat, &robot, Some(&item.job.job.id), now)
+            .credential_for(
+                &target.name,
+                item.seat,
+                &self.record.id,
+                Some(&item.job.job.id),
+                now,
+            )
             .await
         {
             Ok(c) => c,
@@ -492,15 +491,24 @@ impl<P: Page + 'static> Me<P> {
         loop {
             tokio::select! {
                 report = &mut running => return report,
-                _ = beats.tick() => {
-                    let now = shared.engine.now();
-                    self.record.heartbeat_at = now;
-                    if let Err(e) = shared.engine.store().robot_heartbeat(&self.record, now + 3 * shared.config.heartbeat_ms).await {
-                        tracing::warn!(robot = %robot, error = %e, "robot heartbeat not recorded");
-                    }
-                }
+                _ = beats.tick() => heartbeat(shared, &mut self.record).await,
             }
         }
+    }
+}
+
+/// Records that the robot lives, as `record` says, and renews its seat lease.
+async fn heartbeat<B: Browsers>(shared: &Shared<B>, record: &mut RobotRecord) {
+    let now = shared.engine.now();
+    record.heartbeat_at = now;
+    let seat_until = now + SEAT_LEASE_BEATS * shared.config.heartbeat_ms;
+    if let Err(e) = shared
+        .engine
+        .store()
+        .robot_heartbeat(record, seat_until)
+        .await
+    {
+        tracing::warn!(robot = %record.id, error = %e, "robot heartbeat not recorded");
     }
 }
 
