@@ -185,6 +185,15 @@ impl Casework {
         id: &str,
     ) -> Result<(ApplicationRecord, Answers), Error> {
         let found = self.engine.store().application(id).await?;
+        Self::own(citizen, found)
+    }
+
+    /// `found`, an application read by id, with its answers, if it is `citizen`'s own;
+    /// another person's is not found, like one that does not exist.
+    pub fn own(
+        citizen: &Citizen,
+        found: Option<ApplicationRecord>,
+    ) -> Result<(ApplicationRecord, Answers), Error> {
         match found {
             Some(a) if a.applicant == citizen.personnummer => {
                 let answers = decode(&a.answers)?;

@@ -7,7 +7,7 @@
 //! real OIDC provider is configured: [`CitizenAuth::sign_in_oidc`]), and every sign-in
 //! records which provider vouched for it.
 
-use flode_store::{CitizenSessionRecord, Store};
+use flode_store::{ApplicationRecord, CitizenSessionRecord, Store};
 
 use crate::oidc::IdToken;
 use crate::{Error, Secret};
@@ -193,16 +193,40 @@ impl CitizenAuth {
         let Some(s) = self.store.citizen_session(&id_hash, now).await? else {
             return Ok(None);
         };
+        Ok(Some(self.live(s, now).await?))
+    }
+
+    /// As [`CitizenAuth::session`], with the application `application_id` if it is the
+    /// citizen's own, read in the same round trip.
+    pub async fn session_with_application(
+        &self,
+        id: &str,
+        now: i64,
+        application_id: &str,
+    ) -> Result<Option<(CitizenIdentity, Option<ApplicationRecord>)>, Error> {
+        let id_hash = crate::secret::hash(id);
+        let Some((s, application)) = self
+            .store
+            .citizen_session_with_application(&id_hash, now, application_id)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some((self.live(s, now).await?, application)))
+    }
+
+    /// The citizen of a live session read at `now`, whose idle end moves forward.
+    async fn live(&self, s: CitizenSessionRecord, now: i64) -> Result<CitizenIdentity, Error> {
         let end = (now + CITIZEN_SESSION_MS).min(s.created_at + CITIZEN_SESSION_MAX_MS);
         if end - s.expires_at >= TOUCH_EVERY_MS {
-            self.store.extend_citizen_session(&id_hash, end).await?;
+            self.store.extend_citizen_session(&s.id_hash, end).await?;
         }
-        Ok(Some(CitizenIdentity {
+        Ok(CitizenIdentity {
             personnummer: s.subject,
             name: s.name,
             auth_ref: s.auth_ref,
             idp: s.idp,
-        }))
+        })
     }
 
     /// Deletes the sessions that have ended by `now` (signed out, idle or too old);

@@ -325,6 +325,76 @@ async fn a_citizen_session_ends_when_idle_and_at_the_latest_after_four_hours() {
     }
 }
 
+/// The joined read behind the application's pages: the session, and the application only
+/// if it is the session's person's own.
+#[tokio::test]
+async fn a_citizen_session_reads_only_its_own_application_with_it() {
+    use flode_security::{CitizenAuth, TestPerson};
+    use flode_store::ApplicationRecord;
+    for db in flode_test_db::databases("flode_auth") {
+        let store = Store::connect(&StoreOptions::new(&db.url))
+            .await
+            .expect("connect");
+        store.migrate().await.expect("migrate");
+        let citizens = CitizenAuth::new(store.clone());
+        let person = |personnummer: &str, name: &str| TestPerson {
+            personnummer: personnummer.into(),
+            name: name.into(),
+            description: String::new(),
+        };
+        let alva = citizens
+            .sign_in_test(&person("199204722020", "Alva Andersson"), T0)
+            .await
+            .expect("sign in");
+        let bo = citizens
+            .sign_in_test(&person("199906644043", "Bo Berg"), T0)
+            .await
+            .expect("sign in");
+        let draft = ApplicationRecord {
+            id: "ansokan-1".into(),
+            kind: "forsorjningsstod".into(),
+            applicant: "199204722020".into(),
+            month: "2026-12".into(),
+            state: "draft".into(),
+            answers: serde_json::json!({"manad": "2026-12"}),
+            auth_ref: None,
+            created_at: T0,
+            updated_at: T0,
+            submitted_at: None,
+        };
+        store.insert_application(&draft).await.expect("insert");
+        let read = |id: &str, application: &str| {
+            let citizens = citizens.clone();
+            let (id, application) = (id.to_owned(), application.to_owned());
+            async move {
+                citizens
+                    .session_with_application(&id, T0 + MIN, &application)
+                    .await
+                    .expect("read")
+            }
+        };
+
+        let (who, found) = read(alva.expose(), "ansokan-1").await.expect("live");
+        assert_eq!(who.personnummer, "199204722020", "{}", db.name);
+        assert_eq!(found.as_ref(), Some(&draft), "{}: her own draft", db.name);
+        let (who, found) = read(bo.expose(), "ansokan-1").await.expect("live");
+        assert_eq!(who.personnummer, "199906644043", "{}", db.name);
+        assert_eq!(found, None, "{}: not another person's", db.name);
+        let (_, found) = read(alva.expose(), "ansokan-2").await.expect("live");
+        assert_eq!(found, None, "{}: no such application", db.name);
+
+        citizens
+            .sign_out(alva.expose(), T0 + 2 * MIN)
+            .await
+            .expect("sign out");
+        assert!(
+            read(alva.expose(), "ansokan-1").await.is_none(),
+            "{}: a signed-out session reads nothing",
+            db.name
+        );
+    }
+}
+
 #[tokio::test]
 async fn ended_sessions_are_deleted_and_live_ones_kept() {
     use flode_security::citizen::CITIZEN_SESSION_MS;

@@ -4,6 +4,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::reads::Read as _;
 use crate::{Error, Store};
 
 /// A stored attachment, without its content.
@@ -74,7 +75,7 @@ impl Store {
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(application_id.to_owned())
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode)
@@ -86,7 +87,7 @@ impl Store {
         let sql = format!("SELECT {COLUMNS}, content FROM application_attachments WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(id.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?;
         row.map(|r| Ok((decode(&r)?, r.try_get::<Vec<u8>, _>("content")?)))
             .transpose()

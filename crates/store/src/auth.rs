@@ -8,6 +8,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use crate::reads::Read as _;
 use crate::{Error, Store};
 
 /// A staff account.
@@ -214,7 +215,7 @@ impl Store {
         let sql = format!("SELECT {USER_COLUMNS} FROM staff_users WHERE username = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(username.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?
             .as_ref()
             .map(decode_user)
@@ -225,7 +226,7 @@ impl Store {
     pub async fn staff_users(&self) -> Result<Vec<StaffUserRecord>, Error> {
         let sql = format!("SELECT {USER_COLUMNS} FROM staff_users ORDER BY username");
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode_user)
@@ -272,7 +273,7 @@ impl Store {
         );
         let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id_hash.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?
         else {
             return Ok(None);
@@ -370,7 +371,7 @@ impl Store {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(token_hash.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?
             .as_ref()
             .map(decode_token)
@@ -381,7 +382,7 @@ impl Store {
     pub async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>, Error> {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens ORDER BY name");
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode_token)
@@ -426,7 +427,7 @@ impl Store {
             "SELECT id, at, kind, actor, client_ip, detail FROM audit_events ORDER BY at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(decode_audit)

@@ -5,10 +5,13 @@
 //! instance: the steps that must happen together are on [`Tx`] (`mark_submitted`,
 //! `next_case_number`, `insert_case`); reads and single-row writes are on [`Store`].
 
+use std::sync::LazyLock;
+
 use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::reads::Read as _;
 use crate::tx::{json_text, parse_json};
 use crate::{Error, Store, Tx};
 
@@ -174,6 +177,21 @@ fn decode_application(r: &AnyRow) -> Result<ApplicationRecord, Error> {
     })
 }
 
+/// A session's columns, each named with `prefix` before it.
+fn decode_citizen_session(r: &AnyRow, prefix: &str) -> Result<CitizenSessionRecord, Error> {
+    let column = |name: &str| format!("{prefix}{name}");
+    Ok(CitizenSessionRecord {
+        id_hash: r.try_get(column("id_hash").as_str())?,
+        subject: r.try_get(column("subject").as_str())?,
+        name: r.try_get(column("name").as_str())?,
+        idp: r.try_get(column("idp").as_str())?,
+        auth_ref: r.try_get(column("auth_ref").as_str())?,
+        created_at: r.try_get(column("created_at").as_str())?,
+        expires_at: r.try_get(column("expires_at").as_str())?,
+        ended_at: r.try_get(column("ended_at").as_str())?,
+    })
+}
+
 fn decode_case(r: &AnyRow) -> Result<CaseRecord, Error> {
     Ok(CaseRecord {
         id: r.try_get("id")?,
@@ -326,21 +344,49 @@ impl Store {
         )
         .bind(id_hash.to_owned())
         .bind(now)
-        .fetch_optional(self.reader())
+        .read_optional(self.reads())
         .await?;
-        row.map(|r| {
-            Ok(CitizenSessionRecord {
-                id_hash: r.try_get("id_hash")?,
-                subject: r.try_get("subject")?,
-                name: r.try_get("name")?,
-                idp: r.try_get("idp")?,
-                auth_ref: r.try_get("auth_ref")?,
-                created_at: r.try_get("created_at")?,
-                expires_at: r.try_get("expires_at")?,
-                ended_at: r.try_get("ended_at")?,
-            })
-        })
-        .transpose()
+        row.map(|r| decode_citizen_session(&r, "")).transpose()
+    }
+
+    /// As [`Store::citizen_session`], with the application `application_id` read in the
+    /// same statement if it is the session's person's own (`None` if it is not, or there is
+    /// none): a signed-in page about one application costs one round trip.
+    pub async fn citizen_session_with_application(
+        &self,
+        id_hash: &str,
+        now: i64,
+        application_id: &str,
+    ) -> Result<Option<(CitizenSessionRecord, Option<ApplicationRecord>)>, Error> {
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            let application: Vec<String> = APPLICATION_COLUMNS
+                .split(", ")
+                .map(|c| format!("a.{c}"))
+                .collect();
+            format!(
+                "SELECT s.id_hash AS s_id_hash, s.subject AS s_subject, s.name AS s_name, s.idp AS s_idp, \
+                 s.auth_ref AS s_auth_ref, s.created_at AS s_created_at, s.expires_at AS s_expires_at, \
+                 s.ended_at AS s_ended_at, {} \
+                 FROM citizen_sessions s LEFT JOIN applications a ON a.id = $3 AND a.applicant = s.subject \
+                 WHERE s.id_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2",
+                application.join(", ")
+            )
+        });
+        let Some(r) = sqlx::query(AssertSqlSafe(SQL.as_str()))
+            .bind(id_hash.to_owned())
+            .bind(now)
+            .bind(application_id.to_owned())
+            .read_optional(self.reads())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let session = decode_citizen_session(&r, "s_")?;
+        let application = match r.try_get::<Option<String>, _>("id")? {
+            Some(_) => Some(decode_application(&r)?),
+            None => None,
+        };
+        Ok(Some((session, application)))
     }
 
     /// Moves a live citizen session's end to `expires_at` (activity); an ended one stays
@@ -436,7 +482,7 @@ impl Store {
         let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1");
         sqlx::query(AssertSqlSafe(sql))
             .bind(id.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?
             .as_ref()
             .map(decode_application)
@@ -450,7 +496,7 @@ impl Store {
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(applicant.to_owned())
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode_application)
@@ -485,7 +531,7 @@ impl Store {
         let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE {column} = $1");
         sqlx::query(AssertSqlSafe(sql))
             .bind(value.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?
             .as_ref()
             .map(decode_case)
@@ -499,7 +545,7 @@ impl Store {
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(applicant.to_owned())
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode_case)
@@ -519,7 +565,7 @@ impl Store {
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(limit)
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode_case)
@@ -549,7 +595,7 @@ impl Store {
             "SELECT id, case_id, author, body, created_at FROM case_notes WHERE case_id = $1 ORDER BY created_at, id",
         )
         .bind(case_id.to_owned())
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(|r| {
@@ -585,7 +631,7 @@ impl Store {
             "SELECT id, case_id, reader, what, read_at FROM case_reads WHERE case_id = $1 ORDER BY read_at DESC, id DESC",
         )
         .bind(case_id.to_owned())
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(|r| {
@@ -639,7 +685,7 @@ impl Store {
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(case_id.to_owned())
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode_document)
@@ -654,7 +700,7 @@ impl Store {
         let sql = format!("SELECT {DOCUMENT_COLUMNS}, content FROM case_documents WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(id.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?;
         row.map(|r| Ok((decode_document(&r)?, r.try_get::<Vec<u8>, _>("content")?)))
             .transpose()
@@ -687,7 +733,7 @@ impl Store {
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(case_id.to_owned())
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode_message)

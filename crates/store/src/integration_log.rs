@@ -4,6 +4,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::reads::Read as _;
 use crate::{Error, Page, Store};
 
 /// One logged SSBTEK call.
@@ -82,7 +83,7 @@ impl Store {
             .bind(arende_id.unwrap_or_default())
             .bind(page.limit)
             .bind(page.offset)
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode)

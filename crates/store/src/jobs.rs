@@ -6,10 +6,11 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::batch::{Arg, Batch};
+use crate::reads::Read as _;
 use crate::records::{InstanceSnapshot, JobRecord, VariableRecord};
 use crate::tx::{
-    decode_snapshot, decode_variable_array, instance_lateral, json_text, load_variables,
-    loaded_instance, parse_json,
+    decode_snapshot, decode_variable_array, instance_lateral, json_text, loaded_instance,
+    parse_json,
 };
 use crate::{Backend, Error, Store, Tx};
 
@@ -163,13 +164,13 @@ impl Store {
     /// Whether a task job of `job_type` is ready and due: a cheap look before a robot takes
     /// a licence seat to claim one.
     pub async fn ready_job_due(&self, job_type: &str, now: i64) -> Result<bool, Error> {
-        let found: Option<i64> = sqlx::query_scalar(
+        let found = sqlx::query(
             "SELECT 1 FROM jobs WHERE kind = $1 AND job_type = $2 AND state = 'ready' AND due_at <= $3 LIMIT 1",
         )
         .bind(crate::job_kind::TASK)
         .bind(job_type.to_owned())
         .bind(now)
-        .fetch_optional(self.reader())
+        .read_optional(self.reads())
         .await?;
         Ok(found.is_some())
     }
@@ -190,7 +191,7 @@ impl Store {
             let mut out = Vec::new();
             for job in self.claim_jobs(c).await? {
                 let variables = match &job.instance_id {
-                    Some(id) => load_variables(self.reader(), id).await?,
+                    Some(id) => self.variables(id).await?,
                     None => Vec::new(),
                 };
                 out.push(ClaimedJob {

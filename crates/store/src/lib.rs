@@ -15,6 +15,7 @@ mod integration_log;
 pub mod jobs;
 mod oidc;
 mod queries;
+mod reads;
 mod records;
 mod robots;
 mod sql;
@@ -80,7 +81,10 @@ pub struct Store {
     /// For opening a LISTEN connection (PostgreSQL). Shared: stores are cloned often (the
     /// web layer's state, per request).
     url: std::sync::Arc<str>,
-    /// Readers (and, on PostgreSQL, writers too).
+    /// Reads outside a transaction.
+    reads: std::sync::Arc<reads::Reads>,
+    /// Transactions on PostgreSQL; on SQLite, the readers of the store's few reads that
+    /// need an executor of sqlx's own.
     pool: AnyPool,
     /// SQLite's one writer connection; the same pool as `pool` on PostgreSQL.
     writer: AnyPool,
@@ -103,31 +107,12 @@ impl Store {
             .disable_statement_logging();
         let pool_options = |lazy_commit: bool| {
             AnyPoolOptions::new()
-                .acquire_timeout(Duration::from_secs(30))
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 // No ping round trip before every checkout: a connection that died fails
                 // its statement, the caller's transaction rolls back, and the pool drops it.
                 .test_before_acquire(false)
                 .after_connect(move |conn, _| {
-                    Box::pin(async move {
-                        if lazy_commit {
-                            sqlx::query("SET synchronous_commit = off")
-                                .execute(&mut *conn)
-                                .await?;
-                        }
-                        if backend == Backend::Sqlite {
-                            // WAL lets readers run beside the writer; NORMAL sync is durable
-                            // across process crashes (fsync at checkpoint), the WAL default.
-                            for pragma in [
-                                "PRAGMA journal_mode = WAL",
-                                "PRAGMA synchronous = NORMAL",
-                                "PRAGMA busy_timeout = 10000",
-                                "PRAGMA foreign_keys = ON",
-                            ] {
-                                sqlx::query(pragma).execute(&mut *conn).await?;
-                            }
-                        }
-                        Ok(())
-                    })
+                    Box::pin(async move { prepare_connection(conn, backend, lazy_commit).await })
                 })
         };
         let pool = pool_options(false)
@@ -139,7 +124,7 @@ impl Store {
             Backend::Sqlite => {
                 let writer = pool_options(false)
                     .max_connections(1)
-                    .connect_with(connect)
+                    .connect_with(connect.clone())
                     .await
                     .map_err(|e| Error::Connect(redact(&options.url), e))?;
                 (writer.clone(), writer)
@@ -147,13 +132,19 @@ impl Store {
             Backend::Postgres => {
                 let claims = pool_options(true)
                     .max_connections(options.max_connections.max(1))
-                    .connect_lazy_with(connect);
+                    .connect_lazy_with(connect.clone());
                 (pool.clone(), claims)
             }
         };
         Ok(Self {
             backend,
             url: options.url.as_str().into(),
+            reads: std::sync::Arc::new(reads::Reads::new(
+                connect,
+                backend,
+                options.max_connections,
+                ACQUIRE_TIMEOUT,
+            )),
             pool,
             writer,
             claims,
@@ -208,9 +199,9 @@ impl Store {
         })
     }
 
-    /// The reader pool, for queries outside a transaction.
-    pub(crate) fn reader(&self) -> &AnyPool {
-        &self.pool
+    /// Where queries outside a transaction run.
+    pub(crate) fn reads(&self) -> &reads::Reads {
+        &self.reads
     }
 
     /// On PostgreSQL, a listener for what other nodes announce at commit (new jobs,
@@ -233,10 +224,41 @@ impl Store {
 
     /// Closes all connections.
     pub async fn close(&self) {
+        self.reads.close().await;
         self.claims.close().await;
         self.writer.close().await;
         self.pool.close().await;
     }
+}
+
+/// How long a caller waits for a connection before failing.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Settings for a new connection; `lazy_commit` for job claims on PostgreSQL (see
+/// [`Store`]'s `claims`).
+pub(crate) async fn prepare_connection(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    lazy_commit: bool,
+) -> Result<(), sqlx::Error> {
+    if lazy_commit {
+        sqlx::query("SET synchronous_commit = off")
+            .execute(&mut *conn)
+            .await?;
+    }
+    if backend == Backend::Sqlite {
+        // WAL lets readers run beside the writer; NORMAL sync is durable across process
+        // crashes (fsync at checkpoint), the WAL default.
+        for pragma in [
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA busy_timeout = 10000",
+            "PRAGMA foreign_keys = ON",
+        ] {
+            sqlx::query(pragma).execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) const JOBS_CHANNEL: &str = "flode_jobs";

@@ -4,6 +4,7 @@
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::jobs::{JOB_COLUMNS, decode_job};
+use crate::reads::Read as _;
 use crate::records::*;
 use crate::tx::{
     INCIDENT_COLUMNS, INSTANCE_COLUMNS, USER_TASK_COLUMNS, decode_definition, decode_history,
@@ -68,7 +69,7 @@ impl Store {
         sqlx::query(
             "SELECT id, kind, key, version, name, resource_name, source, hash, deployed_at FROM definitions ORDER BY key, version DESC",
         )
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(decode_definition)
@@ -81,7 +82,7 @@ impl Store {
             "SELECT id, kind, key, version, name, resource_name, source, hash, deployed_at FROM definitions WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(self.reader())
+        .read_optional(self.reads())
         .await?
         .ok_or_else(|| Error::NotFound {
             what: "definition",
@@ -108,7 +109,7 @@ impl Store {
             .bind(filter.business_key.clone().unwrap_or_default())
             .bind(page.limit)
             .bind(page.offset)
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode_instance)
@@ -121,7 +122,7 @@ impl Store {
             "SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = $1"
         )))
         .bind(id)
-        .fetch_optional(self.reader())
+        .read_optional(self.reads())
         .await?
         .ok_or_else(|| Error::NotFound {
             what: "instance",
@@ -136,7 +137,7 @@ impl Store {
             "SELECT token, node_id, node_type, state, started_at, ended_at, end_seq FROM history WHERE instance_id = $1 ORDER BY token",
         )
         .bind(instance_id)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(decode_history)
@@ -147,7 +148,7 @@ impl Store {
     pub async fn tokens(&self, instance_id: &str) -> Result<Vec<TokenRecord>, Error> {
         sqlx::query("SELECT key, parent, node_id, state, data FROM tokens WHERE instance_id = $1 ORDER BY key")
             .bind(instance_id)
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(decode_token)
@@ -156,7 +157,10 @@ impl Store {
 
     /// An instance's variables, every scope.
     pub async fn variables(&self, instance_id: &str) -> Result<Vec<VariableRecord>, Error> {
-        load_variables(self.reader(), instance_id).await
+        let mut lent = self.reads().lend().await?;
+        let variables = load_variables(lent.connection(), instance_id).await?;
+        lent.give_back();
+        Ok(variables)
     }
 
     /// User tasks in a state (`created` = open), by due date then age.
@@ -168,7 +172,7 @@ impl Store {
         .bind(state)
         .bind(page.limit)
         .bind(page.offset)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(decode_user_task)
@@ -181,7 +185,7 @@ impl Store {
             "SELECT {USER_TASK_COLUMNS} FROM user_tasks WHERE instance_id = $1 ORDER BY created_at"
         )))
         .bind(instance_id)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(decode_user_task)
@@ -196,7 +200,7 @@ impl Store {
         .bind(state)
         .bind(page.limit)
         .bind(page.offset)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(decode_job)
@@ -209,7 +213,7 @@ impl Store {
             "SELECT {JOB_COLUMNS} FROM jobs WHERE instance_id = $1 ORDER BY created_at, id"
         )))
         .bind(instance_id)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(decode_job)
@@ -222,7 +226,7 @@ impl Store {
             "SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"
         )))
         .bind(id)
-        .fetch_optional(self.reader())
+        .read_optional(self.reads())
         .await?
         .ok_or_else(|| Error::NotFound {
             what: "job",
@@ -239,7 +243,7 @@ impl Store {
         .bind(state)
         .bind(page.limit)
         .bind(page.offset)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(decode_incident)
@@ -252,7 +256,7 @@ impl Store {
             "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE instance_id = $1 ORDER BY created_at"
         )))
         .bind(instance_id)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(decode_incident)
@@ -269,7 +273,7 @@ impl Store {
              WHERE i.definition_id = $1 GROUP BY h.node_id, h.state ORDER BY h.node_id, h.state",
         )
         .bind(definition_id)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?
         .iter()
         .map(|r| Ok((r.try_get("node_id")?, r.try_get("state")?, r.try_get("n")?)))
@@ -287,7 +291,7 @@ impl Store {
                (SELECT COUNT(*) FROM jobs WHERE state IN ('ready', 'active')) AS pending_jobs, \
                (SELECT COUNT(*) FROM incidents WHERE state = 'open') AS open_incidents",
         )
-        .fetch_one(self.reader())
+        .read_one(self.reads())
         .await?;
         Ok(Stats {
             definitions: row.try_get("definitions")?,
@@ -303,14 +307,14 @@ impl Store {
     /// changed count means another node deployed something.
     pub async fn definition_count(&self) -> Result<i64, Error> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM definitions")
-            .fetch_one(self.reader())
+            .read_one(self.reads())
             .await?;
         Ok(row.try_get("n")?)
     }
 
     /// Is the database answering?
     pub async fn ping(&self) -> Result<(), Error> {
-        sqlx::query("SELECT 1").execute(self.reader()).await?;
+        sqlx::query("SELECT 1").read_execute(self.reads()).await?;
         Ok(())
     }
 }

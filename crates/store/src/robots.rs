@@ -5,6 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::reads::Read as _;
 use crate::{CaseRecord, Error, JobRecord, Store, Tx};
 
 /// A legacy system robots work in.
@@ -244,7 +245,7 @@ impl Store {
     pub async fn robot_targets(&self) -> Result<Vec<RobotTargetRecord>, Error> {
         let sql = format!("SELECT {TARGET_COLUMNS} FROM robot_targets ORDER BY name");
         sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(target)
@@ -255,7 +256,7 @@ impl Store {
         let sql = format!("SELECT {TARGET_COLUMNS} FROM robot_targets WHERE name = $1");
         sqlx::query(AssertSqlSafe(sql))
             .bind(name.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?
             .as_ref()
             .map(target)
@@ -291,7 +292,7 @@ impl Store {
         until: i64,
         now: i64,
     ) -> Result<Option<i64>, Error> {
-        let held: Option<i64> = sqlx::query_scalar(
+        let held: Option<i64> = sqlx::query(
             "SELECT seat FROM robot_seats WHERE target = $1 AND robot = $2 AND seat < $3 \
              AND leased_until >= $4 ORDER BY seat LIMIT 1",
         )
@@ -299,8 +300,10 @@ impl Store {
         .bind(robot.to_owned())
         .bind(seats)
         .bind(now)
-        .fetch_optional(self.reader())
-        .await?;
+        .read_optional(self.reads())
+        .await?
+        .map(|r| r.try_get("seat"))
+        .transpose()?;
         let candidates: Vec<i64> = match held {
             Some(seat) => vec![seat],
             None => (0..seats).collect(),
@@ -342,7 +345,7 @@ impl Store {
             "SELECT target, COUNT(*) AS n FROM robot_seats WHERE leased_until >= $1 GROUP BY target ORDER BY target",
         )
         .bind(now)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("target")?, r.try_get("n")?)))
@@ -418,7 +421,7 @@ impl Store {
     pub async fn robots(&self) -> Result<Vec<RobotRecord>, Error> {
         let sql = format!("SELECT {ROBOT_COLUMNS} FROM robots ORDER BY id");
         sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(robot)
@@ -455,7 +458,7 @@ impl Store {
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(since)
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(run)
@@ -468,7 +471,7 @@ impl Store {
             format!("SELECT {RUN_COLUMNS} FROM robot_runs WHERE job_id = $1 ORDER BY ended_at, id");
         sqlx::query(AssertSqlSafe(sql))
             .bind(job_id.to_owned())
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(run)
@@ -483,7 +486,7 @@ impl Store {
             "SELECT {REVIEW_COLUMNS} FROM robot_reviews WHERE resolved_at IS NULL ORDER BY created_at, job_id"
         );
         sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(review)
@@ -494,7 +497,7 @@ impl Store {
         let sql = format!("SELECT {REVIEW_COLUMNS} FROM robot_reviews WHERE job_id = $1");
         sqlx::query(AssertSqlSafe(sql))
             .bind(job_id.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?
             .as_ref()
             .map(review)
@@ -536,7 +539,7 @@ impl Store {
              WHERE job_id = $1 ORDER BY created_at DESC, id",
         )
         .bind(job_id.to_owned())
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?;
         rows.iter()
             .map(|r| {
@@ -559,7 +562,7 @@ impl Store {
     ) -> Result<Option<(Vec<u8>, Option<String>)>, Error> {
         let row = sqlx::query("SELECT png, html FROM robot_evidence WHERE id = $1")
             .bind(id.to_owned())
-            .fetch_optional(self.reader())
+            .read_optional(self.reads())
             .await?;
         row.map(|r| Ok((r.try_get("png")?, r.try_get("html")?)))
             .transpose()
@@ -616,7 +619,7 @@ impl Store {
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(target.to_owned())
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(credential)
@@ -629,7 +632,7 @@ impl Store {
             "SELECT {CREDENTIAL_COLUMNS} FROM robot_credentials WHERE retired_at IS NULL ORDER BY target, username"
         );
         sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?
             .iter()
             .map(credential)
@@ -693,7 +696,7 @@ impl Store {
         )
         .bind(target.to_owned())
         .bind(limit)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?;
         rows.iter()
             .map(|r| {
@@ -774,7 +777,7 @@ impl Store {
         )
         .bind(crate::job_kind::TASK)
         .bind(format!("{prefix}%"))
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?;
         rows.iter()
             .map(|r| {
@@ -796,7 +799,7 @@ impl Store {
              GROUP BY job_type, outcome ORDER BY job_type, outcome",
         )
         .bind(since)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?;
         rows.iter()
             .map(|r| {
@@ -823,7 +826,7 @@ impl Store {
              ORDER BY n DESC, outcome, step, message",
         )
         .bind(since)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?;
         rows.iter()
             .map(|r| {
@@ -845,7 +848,7 @@ impl Store {
              FROM robot_runs WHERE ended_at >= $1 GROUP BY robot ORDER BY robot",
         )
         .bind(since)
-        .fetch_all(self.reader())
+        .read_all(self.reads())
         .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("robot")?, r.try_get("busy")?)))
@@ -882,7 +885,7 @@ impl Store {
             .bind(due_before)
             .bind(created_before)
             .bind(limit)
-            .fetch_all(self.reader())
+            .read_all(self.reads())
             .await?;
         rows.iter()
             .map(|r| {

@@ -6,8 +6,8 @@
 //! Pages: the stylesheet `/static/flode.css` (a constant string through the same router,
 //! middleware and client: the floor of the HTTP stack, the peer), the public start page
 //! `/e-tjanst` (a template, no database), and the question page
-//! `/mina-sidor/ansokan/{id}/hushall` as its signed-in citizen (the session read, the
-//! draft read with its owner check, the template). The question page is read for
+//! `/mina-sidor/ansokan/{id}/hushall` as its signed-in citizen (one read of the session
+//! joined with the draft and its owner check, the template). The question page is read for
 //! `citizens` drafts, the connections taking turns.
 
 use std::sync::Arc;

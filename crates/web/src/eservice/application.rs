@@ -9,11 +9,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use flode_casework::{
-    APPLICANT, Answers, COSTS, Child, Citizen, Error, Form, INCOMES, Page, cost_field, income_field,
+    APPLICANT, Answers, COSTS, Casework, Child, Citizen, Error, Form, INCOMES, Page, cost_field,
+    income_field,
 };
 use flode_letters::kronor;
+use flode_store::ApplicationRecord;
 
-use super::{CitizenLayout, SignedIn, field_errors, month_label, render};
+use super::{CitizenLayout, SignedIn, SignedInWithApplication, field_errors, month_label, render};
 use crate::i18n::{Language, Tr};
 use crate::pages::error::PageError;
 use crate::pages::form::{FieldError, PageForm, error_for};
@@ -509,9 +511,10 @@ fn question_page(
     )
 }
 
-/// The citizen's own draft; a submitted one cannot change.
-async fn own_draft(state: &AppState, citizen: &Citizen, id: &str) -> Result<Answers, PageError> {
-    let (application, answers) = state.casework.application(citizen, id).await?;
+/// The citizen's own draft, from the application read with the session; a submitted one
+/// cannot change.
+fn own_draft(citizen: &Citizen, found: Option<ApplicationRecord>) -> Result<Answers, PageError> {
+    let (application, answers) = Casework::own(citizen, found)?;
     if application.state != "draft" {
         return Err(Error::AlreadySubmitted.into());
     }
@@ -522,11 +525,11 @@ async fn own_draft(state: &AppState, citizen: &Citizen, id: &str) -> Result<Answ
 pub(crate) async fn show(
     State(state): State<AppState>,
     language: Language,
-    SignedIn(citizen): SignedIn,
+    SignedInWithApplication(citizen, found): SignedInWithApplication,
     Path((id, slug)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let page = Page::from_slug(&slug).ok_or(PageError::NotFound)?;
-    let answers = own_draft(&state, &citizen, &id).await?;
+    let answers = own_draft(&citizen, found)?;
     question_page(&state, &language, &citizen, &id, page, &answers, None)
 }
 
@@ -534,12 +537,12 @@ pub(crate) async fn show(
 pub(crate) async fn save(
     State(state): State<AppState>,
     language: Language,
-    SignedIn(citizen): SignedIn,
+    SignedInWithApplication(citizen, found): SignedInWithApplication,
     Path((id, slug)): Path<(String, String)>,
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let page = Page::from_slug(&slug).ok_or(PageError::NotFound)?;
-    let answers = own_draft(&state, &citizen, &id).await?;
+    let answers = own_draft(&citizen, found)?;
     let form: Form = pairs.into_iter().collect();
     match state.casework.save_page(&citizen, &id, page, &form).await {
         Ok(saved) => {
@@ -747,10 +750,10 @@ async fn check_page(
 pub(crate) async fn check(
     State(state): State<AppState>,
     language: Language,
-    SignedIn(citizen): SignedIn,
+    SignedInWithApplication(citizen, found): SignedInWithApplication,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let answers = own_draft(&state, &citizen, &id).await?;
+    let answers = own_draft(&citizen, found)?;
     check_page(&state, &language, &citizen, &id, &answers, Vec::new()).await
 }
 

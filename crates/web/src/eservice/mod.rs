@@ -17,12 +17,13 @@ pub(crate) use mina_sidor::pdf_response;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use flode_casework::{Citizen, FieldProblem, month_name};
+use flode_store::ApplicationRecord;
 
 use crate::auth::cookie;
 use crate::i18n::{Language, Tr};
@@ -78,28 +79,62 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/mina-sidor/bilagor/{file}", get(attachments::download))
 }
 
-/// What a request's citizen session cookie resolves to.
-enum Session {
-    /// A live session.
-    Live(Citizen),
+/// Why a request has no live citizen session.
+enum NotSignedIn {
     /// No cookie.
     Missing,
     /// A cookie whose session has ended (signed out, idle or too old).
     Expired,
+    /// The store failed.
+    Failed(String),
 }
 
-async fn session(parts: &Parts, state: &AppState) -> Result<Session, String> {
+/// The request's citizen; with `application`, also that application if it is the
+/// citizen's own, read in the same round trip.
+async fn session(
+    parts: &Parts,
+    state: &AppState,
+    application: Option<&str>,
+) -> Result<(Citizen, Option<ApplicationRecord>), NotSignedIn> {
     let Some(id) = cookie(&parts.headers, cookie_name(state.config.secure_cookies)) else {
-        return Ok(Session::Missing);
+        return Err(NotSignedIn::Missing);
     };
-    match state.citizens.session(&id, state.engine.now()).await {
-        Ok(Some(who)) => Ok(Session::Live(Citizen {
-            personnummer: who.personnummer,
-            name: who.name,
-            auth_ref: who.auth_ref,
-        })),
-        Ok(None) => Ok(Session::Expired),
-        Err(e) => Err(format!("citizen session: {e}")),
+    let now = state.engine.now();
+    let found = match application {
+        Some(application) => {
+            state
+                .citizens
+                .session_with_application(&id, now, application)
+                .await
+        }
+        None => state
+            .citizens
+            .session(&id, now)
+            .await
+            .map(|who| who.map(|who| (who, None))),
+    };
+    match found {
+        Ok(Some((who, application))) => Ok((
+            Citizen {
+                personnummer: who.personnummer,
+                name: who.name,
+                auth_ref: who.auth_ref,
+            },
+            application,
+        )),
+        Ok(None) => Err(NotSignedIn::Expired),
+        Err(e) => Err(NotSignedIn::Failed(format!("citizen session: {e}"))),
+    }
+}
+
+/// A page's answer without a live session: the sign-in page.
+fn sign_in_first(why: NotSignedIn) -> Response {
+    match why {
+        NotSignedIn::Missing => Redirect::to("/e-tjanst/logga-in").into_response(),
+        NotSignedIn::Expired => {
+            Redirect::to("/e-tjanst/logga-in?meddelande=utgangen").into_response()
+        }
+        NotSignedIn::Failed(e) => PageError::Internal(e).into_response(),
     }
 }
 
@@ -114,14 +149,34 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        match session(parts, state).await {
-            Ok(Session::Live(citizen)) => Ok(Self(citizen)),
-            Ok(Session::Missing) => Err(Redirect::to("/e-tjanst/logga-in").into_response()),
-            Ok(Session::Expired) => {
-                Err(Redirect::to("/e-tjanst/logga-in?meddelande=utgangen").into_response())
-            }
-            Err(e) => Err(PageError::Internal(e).into_response()),
-        }
+        let (citizen, _) = session(parts, state, None).await.map_err(sign_in_first)?;
+        Ok(Self(citizen))
+    }
+}
+
+/// As [`SignedIn`], on a route about one application (`{id}` in its path): with that
+/// application if it is the citizen's own, read with the session in one round trip (the
+/// application's pages are the e-service's busiest). See `Casework::own`.
+pub(crate) struct SignedInWithApplication(pub(crate) Citizen, pub(crate) Option<ApplicationRecord>);
+
+impl FromRequestParts<AppState> for SignedInWithApplication {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let id = params
+            .iter()
+            .find_map(|(name, value)| (name == "id").then(|| value.to_owned()))
+            .ok_or_else(|| PageError::Internal("a route without {id}".into()).into_response())?;
+        let (citizen, application) = session(parts, state, Some(&id))
+            .await
+            .map_err(sign_in_first)?;
+        Ok(Self(citizen, application))
     }
 }
 
@@ -137,13 +192,13 @@ impl FromRequestParts<AppState> for ApiCitizen {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let detail = match session(parts, state).await {
-            Ok(Session::Live(citizen)) => return Ok(Self(citizen)),
-            Ok(Session::Missing) => "Logga in i e-tjänsten först (/e-tjanst/logga-in)",
-            Ok(Session::Expired) => {
+        let detail = match session(parts, state, None).await {
+            Ok((citizen, _)) => return Ok(Self(citizen)),
+            Err(NotSignedIn::Missing) => "Logga in i e-tjänsten först (/e-tjanst/logga-in)",
+            Err(NotSignedIn::Expired) => {
                 "Sessionen har upphört; logga in i e-tjänsten igen (/e-tjanst/logga-in)"
             }
-            Err(e) => return Err(Problem::internal(e).into_response()),
+            Err(NotSignedIn::Failed(e)) => return Err(Problem::internal(e).into_response()),
         };
         let mut response = Problem::unauthorized(detail).into_response();
         // The scheme of the (expired) Cookie auth draft: names the sign-in and the cookie.
