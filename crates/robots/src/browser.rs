@@ -8,13 +8,16 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use fantoccini::elements::Element;
+use fantoccini::elements::{Element, ElementRef};
 use fantoccini::{Client, ClientBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tokio::process::{Child, Command};
 
-use crate::script::Locator;
+/// How WebDriver marks an element in a script's answer.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+use crate::script::{Input, Locator};
 
 /// A browser that failed: always a system exception (restart, retry later).
 #[derive(Debug, thiserror::Error)]
@@ -44,11 +47,36 @@ impl From<fantoccini::error::CmdError> for BrowserError {
 /// re-render after a save, so element references go stale).
 pub trait Page: Send {
     fn open(&mut self, url: &str) -> impl Future<Output = Result<(), BrowserError>> + Send;
+    /// How [`Page::fill`] and [`Page::click`] act from now on (the script's `input`).
+    fn set_input(&mut self, _input: Input) {}
     /// Whether `locator` finds an element that is shown.
     fn present(
         &mut self,
         locator: &Locator,
     ) -> impl Future<Output = Result<bool, BrowserError>> + Send;
+    /// For each group of locators (a selector with its fallbacks), the index of the first
+    /// that finds a shown element. A browser answers all of a step's questions (the busy
+    /// overlay, dialogs, the login page, the step's own element) in one round trip; this
+    /// default asks [`Page::present`] one locator at a time.
+    fn look(
+        &mut self,
+        groups: &[Vec<Locator>],
+    ) -> impl Future<Output = Result<Vec<Option<usize>>, BrowserError>> + Send {
+        async move {
+            let mut found = Vec::with_capacity(groups.len());
+            for group in groups {
+                let mut hit = None;
+                for (i, locator) in group.iter().enumerate() {
+                    if self.present(locator).await? {
+                        hit = Some(i);
+                        break;
+                    }
+                }
+                found.push(hit);
+            }
+            Ok(found)
+        }
+    }
     /// The shown element's text, or an attribute (`value` of a field, say).
     fn read(
         &mut self,
@@ -131,11 +159,38 @@ for (const doc of docs) {
 }
 "#;
 
+/// For each group of `[kind, expression]` locators, `[index, element]` of the first that
+/// finds a shown element, or `null`. Shown as WebDriver's "displayed" has it for what
+/// scripts point at: rendered, not hidden by CSS or opacity 0, and with a box (or a child
+/// with one).
+const LOOK: &str = r#"
+const [groups] = arguments;
+const sized = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+const shown = (e) => e instanceof Element
+  && (!e.checkVisibility || e.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }))
+  && (sized(e) || Array.prototype.some.call(e.querySelectorAll('*'), sized));
+const find = ([kind, expr]) => {
+  if (kind === 'css') return Array.from(document.querySelectorAll(expr));
+  const r = document.evaluate(expr, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+  const out = [];
+  for (let i = 0; i < r.snapshotLength; i++) out.push(r.snapshotItem(i));
+  return out;
+};
+return groups.map((group) => {
+  for (let i = 0; i < group.length; i++) {
+    const e = find(group[i]).find(shown);
+    if (e) return [i, e];
+  }
+  return null;
+});
+"#;
+
 /// Sets a field's value as if typed and tells the page (`input`, then `change`).
 const SET_VALUE: &str = r#"
 const [field, value] = arguments;
 field.focus();
-Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(field, value);
+const proto = field instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+Object.getOwnPropertyDescriptor(proto, 'value').set.call(field, value);
 field.dispatchEvent(new Event('input', { bubbles: true }));
 field.dispatchEvent(new Event('change', { bubbles: true }));
 return field.value;
@@ -186,6 +241,9 @@ pub struct Chromium {
     profile: PathBuf,
     /// Frames entered since the top document; WebDriver can only step out one at a time.
     depth: usize,
+    /// The elements the last [`Page::look`] found, for the action that follows it.
+    looked: Vec<(Locator, Element)>,
+    input: Input,
 }
 
 fn free_port() -> Result<u16, BrowserError> {
@@ -260,6 +318,8 @@ impl Chromium {
             driver,
             profile,
             depth: 0,
+            looked: Vec::new(),
+            input: Input::default(),
         })
     }
 
@@ -272,18 +332,10 @@ impl Chromium {
 
     /// The first shown element `locator` finds.
     async fn shown(&self, locator: &Locator) -> Result<Option<Element>, BrowserError> {
-        let xpath;
-        let search = match locator {
-            Locator::Css(css) => fantoccini::Locator::Css(css),
-            Locator::XPath(x) => fantoccini::Locator::XPath(x),
-            Locator::Text(text) => {
-                xpath = text_xpath(text);
-                fantoccini::Locator::XPath(&xpath)
-            }
-            Locator::Label(label) => {
-                xpath = label_xpath(label);
-                fantoccini::Locator::XPath(&xpath)
-            }
+        let (kind, expression) = search(locator);
+        let search = match kind {
+            "css" => fantoccini::Locator::Css(&expression),
+            _ => fantoccini::Locator::XPath(&expression),
         };
         for element in self.client.find_all(search).await? {
             // An element can go stale between finding and asking: treat it as gone.
@@ -294,10 +346,32 @@ impl Chromium {
         Ok(None)
     }
 
-    async fn element(&self, locator: &Locator) -> Result<Element, BrowserError> {
+    /// The element `locator` finds: the one the last look found, or a fresh search.
+    async fn element(&mut self, locator: &Locator) -> Result<Element, BrowserError> {
+        if let Some(at) = self.looked.iter().position(|(l, _)| l == locator) {
+            let (_, element) = self.looked.swap_remove(at);
+            self.looked.clear();
+            return Ok(element);
+        }
+        self.looked.clear();
         self.shown(locator)
             .await?
             .ok_or_else(|| BrowserError::NotFound(locator.to_string()))
+    }
+}
+
+/// An element as a script's argument.
+fn element_ref(element: &Element) -> Result<serde_json::Value, BrowserError> {
+    serde_json::to_value(element).map_err(|e| BrowserError::Command(e.to_string()))
+}
+
+/// How the browser searches for `locator`: `css` or `xpath`, and the expression.
+fn search(locator: &Locator) -> (&'static str, String) {
+    match locator {
+        Locator::Css(css) => ("css", css.clone()),
+        Locator::XPath(x) => ("xpath", x.clone()),
+        Locator::Text(text) => ("xpath", text_xpath(text)),
+        Locator::Label(label) => ("xpath", label_xpath(label)),
     }
 }
 
@@ -351,6 +425,7 @@ impl Drop for Chromium {
 
 impl Page for Chromium {
     async fn open(&mut self, url: &str) -> Result<(), BrowserError> {
+        self.looked.clear();
         self.client.goto(url).await?;
         // Navigation puts WebDriver back in the top document.
         self.depth = 0;
@@ -359,6 +434,38 @@ impl Page for Chromium {
 
     async fn present(&mut self, locator: &Locator) -> Result<bool, BrowserError> {
         Ok(self.shown(locator).await?.is_some())
+    }
+
+    async fn look(&mut self, groups: &[Vec<Locator>]) -> Result<Vec<Option<usize>>, BrowserError> {
+        self.looked.clear();
+        let searches: Vec<Vec<(&str, String)>> = groups
+            .iter()
+            .map(|g| g.iter().map(search).collect())
+            .collect();
+        let answer = self.client.execute(LOOK, vec![json!(searches)]).await?;
+        let serde_json::Value::Array(answers) = answer else {
+            return Err(BrowserError::Command(format!("look answered {answer}")));
+        };
+        let mut found = Vec::with_capacity(groups.len());
+        for (group, answer) in groups.iter().zip(answers) {
+            let hit = answer.get(0).and_then(serde_json::Value::as_u64);
+            let element = answer
+                .get(1)
+                .and_then(|e| e.get(ELEMENT_KEY))
+                .and_then(serde_json::Value::as_str);
+            match (hit.and_then(|i| usize::try_from(i).ok()), element) {
+                (Some(i), Some(id)) if i < group.len() => {
+                    let element = Element::from_element_id(
+                        self.client.clone(),
+                        ElementRef::from(id.to_owned()),
+                    );
+                    self.looked.push((group[i].clone(), element));
+                    found.push(Some(i));
+                }
+                _ => found.push(None),
+            }
+        }
+        Ok(found)
     }
 
     async fn read(
@@ -377,18 +484,19 @@ impl Page for Chromium {
 
     async fn fill(&mut self, locator: &Locator, value: &str) -> Result<(), BrowserError> {
         let element = self.element(locator).await?;
-        let input_type = element.attr("type").await?.unwrap_or_default();
-        if set_not_typed(&input_type) {
-            let element_ref =
-                serde_json::to_value(&element).map_err(|e| BrowserError::Command(e.to_string()))?;
+        let input_type = match self.input {
+            Input::Dom => None,
+            Input::Events => Some(element.attr("type").await?.unwrap_or_default()),
+        };
+        if input_type.as_deref().is_none_or(set_not_typed) {
             let took = self
                 .client
-                .execute(SET_VALUE, vec![element_ref, json!(value)])
+                .execute(SET_VALUE, vec![element_ref(&element)?, json!(value)])
                 .await?;
-            // A value the field cannot hold (not ISO) leaves it empty.
+            // A value the field cannot hold (a date not in ISO, say) leaves it empty.
             if took.as_str() != Some(value) {
                 return Err(BrowserError::Command(format!(
-                    "the {input_type} field {locator} did not take the value (it wants ISO text such as 2026-12-01)"
+                    "the field {locator} did not take the value (a date field wants ISO text such as 2026-12-01)"
                 )));
             }
             return Ok(());
@@ -405,8 +513,20 @@ impl Page for Chromium {
     }
 
     async fn click(&mut self, locator: &Locator) -> Result<(), BrowserError> {
-        self.element(locator).await?.click().await?;
+        let element = self.element(locator).await?;
+        match self.input {
+            Input::Events => element.click().await?,
+            Input::Dom => {
+                self.client
+                    .execute("arguments[0].click();", vec![element_ref(&element)?])
+                    .await?;
+            }
+        }
         Ok(())
+    }
+
+    fn set_input(&mut self, input: Input) {
+        self.input = input;
     }
 
     async fn frame(&mut self, locator: Option<&Locator>) -> Result<(), BrowserError> {
@@ -416,6 +536,7 @@ impl Page for Chromium {
                 self.depth += 1;
             }
             None => {
+                self.looked.clear();
                 while self.depth > 0 {
                     self.client.enter_parent_frame().await?;
                     self.depth -= 1;

@@ -22,6 +22,6 @@ pub mod worker;
 
 pub use browser::{BrowserError, Chromium, ChromiumConfig, Page};
 pub use runner::{Capture, Login, Outcome, Report, run};
-pub use script::{Script, ScriptError, ScriptSet};
+pub use script::{Input, Script, ScriptError, ScriptSet};
 pub use vault::{Credential, CredentialInfo, Password, Vault, VaultError, VaultKey};
 pub use worker::{Browsers, Robots, RobotsConfig, Target, WorkerError};

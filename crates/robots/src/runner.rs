@@ -127,6 +127,7 @@ pub async fn run<P: Page>(
             relogins: 0,
         };
     }
+    page.set_input(script.input);
     let mut run = Run {
         script,
         page,
@@ -340,10 +341,17 @@ impl<P: Page> Run<'_, P> {
                 verdict,
                 message,
             } => {
-                self.settle(step.timeout).await?;
                 let message = self.fill(message)?;
+                let Some(first) = self.settled_look(target, step.timeout).await? else {
+                    return Ok(());
+                };
+                if self.holds(&first, text.as_ref()).await? {
+                    return Err(StepError::Stop(*verdict, message));
+                }
+                // The first shown one does not hold the text: the later fallbacks may.
                 let locators = target.fill(&self.context())?;
-                for locator in &locators {
+                let later = locators.iter().skip_while(|l| **l != first).skip(1);
+                for locator in later {
                     if self.page.present(locator).await?
                         && self.holds(locator, text.as_ref()).await?
                     {
@@ -451,42 +459,87 @@ impl<P: Page> Run<'_, P> {
 
     /// One look at what stands in the way; closes known dialogs. `Ok(true)`: look again.
     async fn blocked(&mut self) -> Result<bool, StepError> {
+        let seen = self.look(None).await?;
+        self.blocked_by(&seen).await
+    }
+
+    /// Asks the page, in one look, about everything that can stand in the way and, with
+    /// `target`, where the step's element is.
+    async fn look(&mut self, target: Option<&Selector>) -> Result<Seen, StepError> {
         let script = self.script;
-        if let Some(busy) = &script.busy
-            && self.any_present(busy).await?.is_some()
-        {
+        let mut groups: Vec<Vec<Locator>> = Vec::new();
+        let (busy, rules, dialog, login, wanted) = {
+            let cx = self.context();
+            let mut add = |selector: &Selector| -> Result<usize, StepError> {
+                groups.push(selector.fill(&cx)?);
+                Ok(groups.len() - 1)
+            };
+            let busy = script.busy.as_ref().map(&mut add).transpose()?;
+            let rules = script
+                .dialogs
+                .iter()
+                .map(|rule| add(&rule.when))
+                .collect::<Result<Vec<_>, _>>()?;
+            let dialog = script.dialog.as_ref().map(&mut add).transpose()?;
+            let login = if self.in_login {
+                None
+            } else {
+                script.login_page.as_ref().map(&mut add).transpose()?
+            };
+            let wanted = target.map(&mut add).transpose()?;
+            (busy, rules, dialog, login, wanted)
+        };
+        let found = self.page.look(&groups).await?;
+        let hit = |group: Option<usize>| -> Option<Locator> {
+            let g = group?;
+            let i = (*found.get(g)?)?;
+            groups.get(g)?.get(i).cloned()
+        };
+        Ok(Seen {
+            busy: hit(busy).is_some(),
+            rules: rules
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| hit(Some(**g)).is_some())
+                .map(|(rule, _)| rule)
+                .collect(),
+            dialog: hit(dialog).is_some(),
+            login: hit(login).is_some(),
+            target: hit(wanted),
+        })
+    }
+
+    /// Deals with what a look saw in the way: known dialogs are closed. `Ok(true)`: look
+    /// again.
+    async fn blocked_by(&mut self, seen: &Seen) -> Result<bool, StepError> {
+        if seen.busy {
             return Ok(true);
         }
-        for rule in &script.dialogs {
-            if self.any_present(&rule.when).await?.is_some()
-                && let Some(close) = self.any_present(&rule.click).await?
-            {
+        let script = self.script;
+        for &rule in &seen.rules {
+            if let Some(close) = self.any_present(&script.dialogs[rule].click).await? {
                 self.page.click(&close).await?;
                 return Ok(true);
             }
         }
-        if let Some(dialog) = &script.dialog
-            && self.any_present(dialog).await?.is_some()
-        {
+        if seen.dialog {
             return Err(StepError::UnknownDialog);
         }
-        if !self.in_login
-            && let Some(login) = &script.login_page
-            && self.any_present(login).await?.is_some()
-        {
+        if seen.login {
             return Err(StepError::SessionLost);
         }
         Ok(false)
     }
 
+    /// The first of the selector's locators to find a shown element now.
     async fn any_present(&mut self, selector: &Selector) -> Result<Option<Locator>, StepError> {
         let locators = selector.fill(&self.context())?;
-        for locator in locators {
-            if self.page.present(&locator).await? {
-                return Ok(Some(locator));
-            }
-        }
-        Ok(None)
+        let found = self.page.look(std::slice::from_ref(&locators)).await?;
+        Ok(found
+            .first()
+            .copied()
+            .flatten()
+            .and_then(|i| locators.get(i).cloned()))
     }
 
     /// The first of the selector's locators to find a shown element, once the page is
@@ -498,8 +551,9 @@ impl<P: Page> Run<'_, P> {
     ) -> Result<Locator, StepError> {
         let deadline = Instant::now() + timeout;
         loop {
-            if !self.blocked().await?
-                && let Some(found) = self.any_present(target).await?
+            let seen = self.look(Some(target)).await?;
+            if !self.blocked_by(&seen).await?
+                && let Some(found) = seen.target
             {
                 return Ok(found);
             }
@@ -510,10 +564,31 @@ impl<P: Page> Run<'_, P> {
         }
     }
 
+    /// Once the page is ready, the first of the selector's locators that finds a shown
+    /// element, if any (nothing is waited for).
+    async fn settled_look(
+        &mut self,
+        target: &Selector,
+        timeout: Duration,
+    ) -> Result<Option<Locator>, StepError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let seen = self.look(Some(target)).await?;
+            if !self.blocked_by(&seen).await? {
+                return Ok(seen.target);
+            }
+            if Instant::now() > deadline {
+                return Err(StepError::Timeout("att sidan blev klar".into()));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     async fn wait_gone(&mut self, target: &Selector, timeout: Duration) -> Result<(), StepError> {
         let deadline = Instant::now() + timeout;
         loop {
-            if !self.blocked().await? && self.any_present(target).await?.is_none() {
+            let seen = self.look(Some(target)).await?;
+            if !self.blocked_by(&seen).await? && seen.target.is_none() {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -522,6 +597,20 @@ impl<P: Page> Run<'_, P> {
             tokio::time::sleep(POLL).await;
         }
     }
+}
+
+/// What one look at the page saw.
+struct Seen {
+    /// The busy overlay is shown.
+    busy: bool,
+    /// The dialog rules whose dialog is shown, in the script's order.
+    rules: Vec<usize>,
+    /// A dialog is shown.
+    dialog: bool,
+    /// The login page is shown (not looked for while signing in).
+    login: bool,
+    /// The locator that found the step's element.
+    target: Option<Locator>,
 }
 
 /// Text compared as a person reads it: runs of white space as one space (amounts are shown

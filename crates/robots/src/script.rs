@@ -193,6 +193,8 @@ pub struct DialogRule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
     pub name: String,
+    /// How the robot types and clicks on this UI.
+    pub input: Input,
     pub job_type: String,
     pub target: String,
     pub ui: String,
@@ -215,6 +217,21 @@ pub struct Script {
     pub steps: Vec<Step>,
     /// The script's file, for messages.
     pub source: PathBuf,
+}
+
+/// How a robot acts on the page (`[page] input`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Input {
+    /// WebDriver's own keyboard and mouse: a field is typed key by key and a click lands
+    /// where the element is, so whatever covers it takes the click. The browser paces each
+    /// key and mouse event to its frames: about 60 ms a field and 50 ms a click.
+    #[default]
+    Events,
+    /// In the page: a field's value is set with `input` and `change` events, and a click is
+    /// the element's own `click()`. For UIs whose fields need no key events; what could
+    /// cover an element is the script's `busy` and `dialog`, which every step waits out.
+    Dom,
 }
 
 /// A script that cannot be used; the message names the file and the step.
@@ -265,6 +282,7 @@ struct RawScript {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawPage {
+    input: Option<Input>,
     login_page: Option<OneOrMany>,
     busy: Option<OneOrMany>,
     dialog: Option<OneOrMany>,
@@ -515,6 +533,7 @@ impl Script {
                 .transpose()
         };
         let script = Script {
+            input: raw.page.input.unwrap_or_default(),
             login_page: page_selector(&raw.page.login_page, "login_page")?,
             busy: page_selector(&raw.page.busy, "busy")?,
             dialog: page_selector(&raw.page.dialog, "dialog")?,
@@ -853,6 +872,16 @@ into = "kvitto"
         assert_eq!(s.names.len(), 2);
         assert_eq!(s.resume_from(4), 2, "after the checkpoint");
         assert_eq!(s.resume_from(1), 0, "before it: from the start");
+    }
+
+    #[test]
+    fn input_is_typed_keys_unless_the_page_says_dom() {
+        assert_eq!(parse(GOOD).expect("loads").input, Input::Events);
+        let dom = GOOD.replace("[page]\n", "[page]\ninput = \"dom\"\n");
+        assert_eq!(parse(&dom).expect("loads").input, Input::Dom);
+        let bad = GOOD.replace("[page]\n", "[page]\ninput = \"mouse\"\n");
+        let err = parse(&bad).expect_err("unknown input");
+        assert!(err.contains("unknown variant `mouse`"), "{err}");
     }
 
     #[test]

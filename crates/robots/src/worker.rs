@@ -15,10 +15,13 @@
 //! check before writing makes the second attempt find the first one's work.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::futures::Notified;
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use flode_engine::{ActivatedJob, Engine};
@@ -282,8 +285,28 @@ async fn robot<B: Browsers>(shared: Arc<Shared<B>>, id: String, mut stop: watch:
         page: None,
     };
     let mut turn = 0usize;
+    // A job made ready wakes an idle robot at once; the poll stays for what no waker
+    // announces (a seat given back, maintenance ended).
+    let mut job_types: Vec<&str> = shared
+        .config
+        .targets
+        .iter()
+        .flat_map(|t| t.scripts.scripts.keys().map(String::as_str))
+        .collect();
+    job_types.sort_unstable();
+    job_types.dedup();
+    let wakers: Vec<Arc<Notify>> = job_types
+        .iter()
+        .map(|t| shared.engine.job_waker(t))
+        .collect();
     while !*stop.borrow() {
         me.beat(&shared, "idle", None, None, false).await;
+        // Registered before looking, so a job committed in between is not missed.
+        let mut woken: Vec<Pin<Box<Notified<'_>>>> =
+            wakers.iter().map(|w| Box::pin(w.notified())).collect();
+        for w in &mut woken {
+            w.as_mut().enable();
+        }
         let found = match next_item(&shared, &me.record.id, turn).await {
             Ok(found) => found,
             Err(e) => {
@@ -306,8 +329,16 @@ async fn robot<B: Browsers>(shared: Arc<Shared<B>>, id: String, mut stop: watch:
                 }
             }
             None => {
+                let any_woken = std::future::poll_fn(|cx| {
+                    if woken.iter_mut().any(|w| w.as_mut().poll(cx).is_ready()) {
+                        Poll::Ready(())
+                    } else {
+                        Poll::Pending
+                    }
+                });
                 tokio::select! {
                     () = tokio::time::sleep(shared.config.poll) => {}
+                    () = any_woken => {}
                     _ = stop.changed() => {}
                 }
             }

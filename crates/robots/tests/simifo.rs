@@ -21,7 +21,7 @@ use flode_legacy_sim::{
 };
 use flode_robots::script::Locator;
 use flode_robots::{
-    BrowserError, Chromium, ChromiumConfig, Login, Outcome, Page, Report, Script, ScriptSet,
+    BrowserError, Chromium, ChromiumConfig, Input, Login, Outcome, Page, Report, Script, ScriptSet,
 };
 use serde_json::{Map, Value, json};
 
@@ -290,8 +290,17 @@ async fn scenarios(ui: UiVersion) {
     one_payment(&quiet, TESTA, "EB-2026-000123").await;
 
     // Another decision for the same person and month: the duplicate warning, never
-    // "continue".
-    let report = robot
+    // "continue". Typed key by key and clicked with WebDriver's mouse (`input = "events"`)
+    // where the script set says `dom`: the same steps either way.
+    let keyed = Robot {
+        ui: robot.ui,
+        script: Script {
+            input: Input::Events,
+            ..robot.script.clone()
+        },
+        password: robot.password.clone(),
+    };
+    let report = keyed
         .run(&mut chromium, &base, &job(TESTA.0, "EB-2026-000124"))
         .await;
     assert!(business(&report).contains("redan en utbetalning för 2026-12"));
