@@ -14,10 +14,10 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tokio::process::{Child, Command};
 
+use crate::script::{Input, Locator};
+
 /// How WebDriver marks an element in a script's answer.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-use crate::script::{Input, Locator};
 
 /// A browser that failed: always a system exception (restart, retry later).
 #[derive(Debug, thiserror::Error)]
