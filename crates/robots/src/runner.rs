@@ -342,7 +342,7 @@ impl<P: Page> Run<'_, P> {
                 message,
             } => {
                 let message = self.fill(message)?;
-                let Some(first) = self.settled_look(target, step.timeout).await? else {
+                let Some(first) = self.settled_look(Some(target), step.timeout).await? else {
                     return Ok(());
                 };
                 if self.holds(&first, text.as_ref()).await? {
@@ -445,22 +445,7 @@ impl<P: Page> Run<'_, P> {
     /// Waits until the page is ready for an action: no busy overlay, known dialogs closed,
     /// no unknown dialog, still signed in.
     async fn settle(&mut self, timeout: Duration) -> Result<(), StepError> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if !self.blocked().await? {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                return Err(StepError::Timeout("att sidan blev klar".into()));
-            }
-            tokio::time::sleep(POLL).await;
-        }
-    }
-
-    /// One look at what stands in the way; closes known dialogs. `Ok(true)`: look again.
-    async fn blocked(&mut self) -> Result<bool, StepError> {
-        let seen = self.look(None).await?;
-        self.blocked_by(&seen).await
+        self.settled_look(None, timeout).await.map(|_| ())
     }
 
     /// Asks the page, in one look, about everything that can stand in the way and, with
@@ -564,16 +549,16 @@ impl<P: Page> Run<'_, P> {
         }
     }
 
-    /// Once the page is ready, the first of the selector's locators that finds a shown
-    /// element, if any (nothing is waited for).
+    /// Once the page is ready, the first of `target`'s locators that finds a shown element,
+    /// if any (it is not waited for).
     async fn settled_look(
         &mut self,
-        target: &Selector,
+        target: Option<&Selector>,
         timeout: Duration,
     ) -> Result<Option<Locator>, StepError> {
         let deadline = Instant::now() + timeout;
         loop {
-            let seen = self.look(Some(target)).await?;
+            let seen = self.look(target).await?;
             if !self.blocked_by(&seen).await? {
                 return Ok(seen.target);
             }

@@ -177,18 +177,19 @@ fn decode_application(r: &AnyRow) -> Result<ApplicationRecord, Error> {
     })
 }
 
-/// A session's columns, each named with `prefix` before it.
-fn decode_citizen_session(r: &AnyRow, prefix: &str) -> Result<CitizenSessionRecord, Error> {
-    let column = |name: &str| format!("{prefix}{name}");
+/// A session from the first eight columns of its queries: id_hash, subject, name, idp,
+/// auth_ref, created_at, expires_at, ended_at, in that order (by position, since the
+/// joined read renames them).
+fn decode_citizen_session(r: &AnyRow) -> Result<CitizenSessionRecord, Error> {
     Ok(CitizenSessionRecord {
-        id_hash: r.try_get(column("id_hash").as_str())?,
-        subject: r.try_get(column("subject").as_str())?,
-        name: r.try_get(column("name").as_str())?,
-        idp: r.try_get(column("idp").as_str())?,
-        auth_ref: r.try_get(column("auth_ref").as_str())?,
-        created_at: r.try_get(column("created_at").as_str())?,
-        expires_at: r.try_get(column("expires_at").as_str())?,
-        ended_at: r.try_get(column("ended_at").as_str())?,
+        id_hash: r.try_get(0)?,
+        subject: r.try_get(1)?,
+        name: r.try_get(2)?,
+        idp: r.try_get(3)?,
+        auth_ref: r.try_get(4)?,
+        created_at: r.try_get(5)?,
+        expires_at: r.try_get(6)?,
+        ended_at: r.try_get(7)?,
     })
 }
 
@@ -346,7 +347,7 @@ impl Store {
         .bind(now)
         .read_optional(self.reads())
         .await?;
-        row.map(|r| decode_citizen_session(&r, "")).transpose()
+        row.map(|r| decode_citizen_session(&r)).transpose()
     }
 
     /// As [`Store::citizen_session`], with the application `application_id` read in the
@@ -381,7 +382,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let session = decode_citizen_session(&r, "s_")?;
+        let session = decode_citizen_session(&r)?;
         let application = match r.try_get::<Option<String>, _>("id")? {
             Some(_) => Some(decode_application(&r)?),
             None => None,
