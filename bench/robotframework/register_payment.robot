@@ -9,7 +9,10 @@ Documentation       The peer of flode's robots in bench/robots.sh: registers the
 ...
 ...                 Data-driven (DataDriver) over ${ITEMS}, a CSV with the columns
 ...                 ${personnummer};${manad};${arendeId};${belopp}. One browser per `robot`
-...                 process, kept between items; every item signs in anew, as flode's robots do.
+...                 process, kept between items, and so is its session, as flode's SimIFO
+...                 scripts do (`session = "keep"`): every item opens the frameset and
+...                 signs in only when the login page shows instead (the first item, or
+...                 after SimIFO ended the session).
 ...
 ...                 robot --variable SIMIFO:http://127.0.0.1:8090 --variable ITEMS:items.csv
 ...                 bench/robotframework/register_payment.robot
@@ -19,7 +22,7 @@ Library             DataDriver    file=${ITEMS}    encoding=utf-8    dialect=Exc
 
 Suite Setup         Open Headless Chromium
 Suite Teardown      Close All Browsers
-Test Setup          Sign In To Procapita
+Test Setup          Open Procapita
 Test Template       Register Payment
 
 
@@ -59,6 +62,13 @@ Open Headless Chromium
     ...    add_argument("--window-size=1280,900")
     Open Browser    about:blank    chrome    options=${options}
     ...    service=executable_path="${CHROMEDRIVER}"
+
+Open Procapita
+    [Documentation]    The frameset, signed in: SimIFO redirects to its login page when there
+    ...    is no session, and then the robot signs in.
+    Go To    ${SIMIFO}/procapita/main.do
+    ${signed_out}=    Run Keyword And Return Status    Page Should Contain Element    id:loginForm
+    IF    ${signed_out}    Sign In To Procapita
 
 Sign In To Procapita
     Go To    ${SIMIFO}/procapita/login.do

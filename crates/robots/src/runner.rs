@@ -59,7 +59,10 @@ pub struct Report {
     pub captures: Vec<Capture>,
     /// Steps done, for the log and the dashboard.
     pub steps_run: usize,
+    /// Sessions lost during the run (each signed in again).
     pub relogins: u32,
+    /// Times the `login` steps ran: once per item, or only when a kept session had ended.
+    pub sign_ins: u32,
 }
 
 enum StepError {
@@ -95,13 +98,16 @@ struct Run<'a, P: Page> {
     in_login: bool,
 }
 
-/// Runs `script` for the job's variables on `page`, starting signed out.
+/// Runs `script` for the job's variables on `page`. `signed_in`: the browser holds the
+/// session of an earlier item (`session = "keep"`), so the `login` steps wait until the
+/// login page shows; that first loss is not counted against the relogins.
 pub async fn run<P: Page>(
     script: &Script,
     page: &mut P,
     job: &Map<String, Value>,
     login: &Login<'_>,
     target_url: &str,
+    signed_in: bool,
 ) -> Report {
     if let Some(missing) = script.inputs.iter().find(|i| !job.contains_key(*i)) {
         return Report {
@@ -112,6 +118,7 @@ pub async fn run<P: Page>(
             captures: Vec::new(),
             steps_run: 0,
             relogins: 0,
+            sign_ins: 0,
         };
     }
     // A value the job lacks deeper down (`beslut.belopp`), or one that does not fit its
@@ -125,6 +132,7 @@ pub async fn run<P: Page>(
             captures: Vec::new(),
             steps_run: 0,
             relogins: 0,
+            sign_ins: 0,
         };
     }
     page.set_input(script.input);
@@ -139,11 +147,16 @@ pub async fn run<P: Page>(
         in_login: false,
     };
     let mut relogins = 0;
+    let mut sign_ins = 0;
     let mut steps_run = 0;
     let mut next = 0;
-    let mut signed_in = false;
+    let mut signed_in = signed_in;
+    // The kept session is unproven until a step that looks at the page went through
+    // (a checkpoint or an `open` does not).
+    let mut kept = signed_in;
     let outcome = loop {
         if !signed_in {
+            sign_ins += 1;
             match run.sign_in().await {
                 Ok(()) => signed_in = true,
                 Err((step, e)) => break run.fail(&step, e).await,
@@ -159,6 +172,7 @@ pub async fn run<P: Page>(
             Ok(()) => {
                 steps_run += 1;
                 next += 1;
+                kept &= matches!(step.action, Action::Checkpoint(_) | Action::Open(_));
             }
             Err(StepError::Stop(Verdict::Finish, _)) => {
                 break Outcome::Done {
@@ -166,8 +180,12 @@ pub async fn run<P: Page>(
                     already_done: true,
                 };
             }
-            Err(StepError::SessionLost) if relogins < MAX_RELOGINS => {
-                relogins += 1;
+            Err(StepError::SessionLost) if kept || relogins < MAX_RELOGINS => {
+                if kept {
+                    kept = false;
+                } else {
+                    relogins += 1;
+                }
                 signed_in = false;
                 next = script.resume_from(next);
                 tracing::info!(script = %script.name, step = %step.label, "session lost: signing in again");
@@ -180,6 +198,7 @@ pub async fn run<P: Page>(
         captures: run.captures,
         steps_run,
         relogins,
+        sign_ins,
     }
 }
 
@@ -870,7 +889,69 @@ screenshot = "kvitto"
             username: "robot1",
             password: "hemligt-lösen",
         };
-        run(&script, site, job, &login, "http://sim").await
+        run(&script, site, job, &login, "http://sim", false).await
+    }
+
+    /// SCRIPT with `session = "keep"`, its steps opening the search page first.
+    async fn go_kept(site: &mut FakeSite) -> Report {
+        let text = format!("session = \"keep\"\n{SCRIPT}").replace(
+            "checkpoint = \"start\"\n",
+            "checkpoint = \"start\"\n[[steps]]\nopen = \"/sok\"\n",
+        );
+        let script = Script::parse(&text, Path::new("t.toml")).expect("loads");
+        let login = Login {
+            username: "robot1",
+            password: "hemligt-lösen",
+        };
+        run(&script, site, &job(), &login, "http://sim", true).await
+    }
+
+    #[tokio::test]
+    async fn a_kept_session_skips_the_login_and_a_lost_one_signs_in_uncounted() {
+        let mut site = new_site();
+        let report = go_kept(&mut site).await;
+        assert!(
+            matches!(report.outcome, Outcome::Done { .. }),
+            "{:?}",
+            report.outcome
+        );
+        assert!(
+            site.filled.iter().all(|(f, _)| f != "#user"),
+            "not signed in again"
+        );
+        assert_eq!((report.relogins, report.sign_ins), (0, 0));
+
+        // The session ended while the robot was idle: the search opens on the login page.
+        let mut site = new_site();
+        site.signed_out = true;
+        let report = go_kept(&mut site).await;
+        assert!(
+            matches!(report.outcome, Outcome::Done { .. }),
+            "{:?}",
+            report.outcome
+        );
+        assert_eq!(
+            site.filled.iter().filter(|(f, _)| f == "#user").count(),
+            1,
+            "signed in once"
+        );
+        assert_eq!(
+            report.relogins, 0,
+            "the kept session's end is not a lost session"
+        );
+        assert_eq!(report.sign_ins, 1);
+        assert_eq!(site.saves, 1);
+
+        // Lost after the kept session was seen to work: counted as always.
+        let mut site = new_site();
+        site.session_ends_after = Some(4);
+        let report = go_kept(&mut site).await;
+        assert!(
+            matches!(report.outcome, Outcome::Done { .. }),
+            "{:?}",
+            report.outcome
+        );
+        assert_eq!(report.relogins, 1);
     }
 
     #[tokio::test]
@@ -1047,7 +1128,15 @@ message = "inget öppet ärende"
         };
 
         let mut found = list(vec!["#oppet", "#nasta"]);
-        let report = run(&script, &mut found, &Map::new(), &login, "http://sim").await;
+        let report = run(
+            &script,
+            &mut found,
+            &Map::new(),
+            &login,
+            "http://sim",
+            false,
+        )
+        .await;
         assert!(
             matches!(report.outcome, Outcome::Done { .. }),
             "{:?}",
@@ -1060,7 +1149,15 @@ message = "inget öppet ärende"
         );
 
         let mut missing = list(vec!["#annat"]);
-        let report = run(&script, &mut missing, &Map::new(), &login, "http://sim").await;
+        let report = run(
+            &script,
+            &mut missing,
+            &Map::new(),
+            &login,
+            "http://sim",
+            false,
+        )
+        .await;
         assert!(
             matches!(&report.outcome, Outcome::Business { message, .. } if message == "inget öppet ärende"),
             "{:?}",

@@ -195,6 +195,8 @@ pub struct Script {
     pub name: String,
     /// How the robot types and clicks on this UI.
     pub input: Input,
+    /// Whether the legacy session outlives the item.
+    pub session: Session,
     pub job_type: String,
     pub target: String,
     pub ui: String,
@@ -234,6 +236,19 @@ pub enum Input {
     Dom,
 }
 
+/// Whether a robot signs in for every item or keeps its session (`session`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Session {
+    /// Every item starts with the `login` steps, whatever the browser holds.
+    #[default]
+    Item,
+    /// The next item on the same target and account starts signed in; the `login` steps
+    /// run only when `page.login_page` shows (the session ended meanwhile). The `steps`
+    /// must open a page first, so every item starts from a known one.
+    Keep,
+}
+
 /// A script that cannot be used; the message names the file and the step.
 #[derive(Debug, thiserror::Error)]
 pub enum ScriptError {
@@ -270,6 +285,7 @@ struct RawScript {
     #[serde(default)]
     outputs: Vec<String>,
     step_timeout_ms: Option<u64>,
+    session: Option<Session>,
     #[serde(default)]
     page: RawPage,
     #[serde(default)]
@@ -534,6 +550,7 @@ impl Script {
         };
         let script = Script {
             input: raw.page.input.unwrap_or_default(),
+            session: raw.session.unwrap_or_default(),
             login_page: page_selector(&raw.page.login_page, "login_page")?,
             busy: page_selector(&raw.page.busy, "busy")?,
             dialog: page_selector(&raw.page.dialog, "dialog")?,
@@ -573,6 +590,24 @@ impl Script {
         }
         if self.login_page.is_some() && self.login.is_empty() {
             return Err("`page.login_page` is set, so `login` steps are needed".into());
+        }
+        if self.session == Session::Keep {
+            if self.login_page.is_none() {
+                return Err(
+                    "`session = \"keep\"` needs `page.login_page`, to see when the session has ended"
+                        .into(),
+                );
+            }
+            let first = self
+                .steps
+                .iter()
+                .find(|s| !matches!(s.action, Action::Checkpoint(_)));
+            if !first.is_some_and(|s| matches!(s.action, Action::Open(_))) {
+                return Err(
+                    "`session = \"keep\"`: the first step must be an `open`, since an item starts where the last one ended"
+                        .into(),
+                );
+            }
         }
         let inputs: HashSet<&str> = self.inputs.iter().map(String::as_str).collect();
         let mut extracted: HashSet<&str> = HashSet::new();
@@ -882,6 +917,29 @@ into = "kvitto"
         let bad = GOOD.replace("[page]\n", "[page]\ninput = \"mouse\"\n");
         let err = parse(&bad).expect_err("unknown input");
         assert!(err.contains("unknown variant `mouse`"), "{err}");
+    }
+
+    #[test]
+    fn a_kept_session_needs_the_login_page_and_an_open_first() {
+        assert_eq!(parse(GOOD).expect("loads").session, Session::Item);
+        let keep = |text: &str| format!("session = \"keep\"\n{text}");
+        // GOOD's steps start with a fill: the item would start wherever the last one ended.
+        let err = parse(&keep(GOOD)).expect_err("no open first");
+        assert!(err.contains("the first step must be an `open`"), "{err}");
+        let opening = GOOD.replace(
+            "[[steps]]\nname = \"sök\"",
+            "[[steps]]\ncheckpoint = \"start\"\n[[steps]]\nopen = \"{target.url}/sok\"\n[[steps]]\nname = \"sök\"",
+        );
+        assert_eq!(
+            parse(&keep(&opening)).expect("loads").session,
+            Session::Keep
+        );
+        let blind = opening.replace("login_page = \"#login\"\n", "");
+        let err = parse(&keep(&blind)).expect_err("no login page");
+        assert!(err.contains("needs `page.login_page`"), "{err}");
+        let err = parse(&opening.replace("[page]", "session = \"forever\"\n[page]"))
+            .expect_err("unknown");
+        assert!(err.contains("unknown variant `forever`"), "{err}");
     }
 
     #[test]

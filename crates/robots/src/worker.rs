@@ -31,7 +31,7 @@ use flode_store::{
 
 use crate::browser::{BrowserError, Chromium, ChromiumConfig, Page};
 use crate::runner::{Login, Outcome, Report, mask_personnummer, run};
-use crate::script::{Script, ScriptSet};
+use crate::script::{Script, ScriptSet, Session};
 use crate::vault::Vault;
 
 /// A legacy system robots work in, as a node's settings declare it.
@@ -283,6 +283,7 @@ async fn robot<B: Browsers>(shared: Arc<Shared<B>>, id: String, mut stop: watch:
             started_at: shared.engine.now(),
         },
         page: None,
+        session: None,
     };
     let mut turn = 0usize;
     // A job made ready wakes an idle robot at once; the poll stays for what no waker
@@ -423,6 +424,9 @@ async fn next_item<B: Browsers>(
 struct Me<P> {
     record: RobotRecord,
     page: Option<P>,
+    /// The target (index) and account the browser is signed in to, kept by a script
+    /// with `session = "keep"`.
+    session: Option<(usize, String)>,
 }
 
 impl<P: Page + 'static> Me<P> {
@@ -469,6 +473,7 @@ impl<P: Page + 'static> Me<P> {
         )
         .await;
         if system && let Some(page) = self.page.take() {
+            self.session = None;
             // A system exception may have left the browser anywhere: the next item gets a
             // fresh one.
             self.beat(shared, "restarting", None, Some(&target.name), true)
@@ -513,18 +518,37 @@ impl<P: Page + 'static> Me<P> {
             username: &credential.username,
             password: credential.password.expose(),
         };
-        let running = run(script, page, &item.job.variables, &login, &target.url);
+        let keep = script.session == Session::Keep;
+        let signed_in = keep
+            && self
+                .session
+                .take()
+                .is_some_and(|(t, user)| t == item.target && user == credential.username);
+        let running = run(
+            script,
+            page,
+            &item.job.variables,
+            &login,
+            &target.url,
+            signed_in,
+        );
         tokio::pin!(running);
         let mut beats = tokio::time::interval(Duration::from_millis(
             u64::try_from(shared.config.heartbeat_ms).unwrap_or(5_000),
         ));
         beats.tick().await;
-        loop {
+        let report = loop {
             tokio::select! {
-                report = &mut running => return report,
+                report = &mut running => break report,
                 _ = beats.tick() => heartbeat(shared, &mut self.record).await,
             }
+        };
+        // After a system exception the browser is closed; otherwise the run ended on a
+        // page of the target, signed in.
+        if keep && !matches!(report.outcome, Outcome::System { .. }) {
+            self.session = Some((item.target, credential.username.clone()));
         }
+        report
     }
 }
 
@@ -553,6 +577,7 @@ fn failed(step: &str, message: String) -> Report {
         captures: Vec::new(),
         steps_run: 0,
         relogins: 0,
+        sign_ins: 0,
     }
 }
 
@@ -606,7 +631,7 @@ async fn settle<B: Browsers>(
         tracing::warn!(robot, job = %job.id, error = %e, "robot could not settle its job");
     }
     let run_id = uuid::Uuid::now_v7().to_string();
-    tracing::info!(robot, job = %job.id, job_type = %job.job_type, target = %target.name, outcome, steps = report.steps_run, relogins = report.relogins, "robot run ended");
+    tracing::info!(robot, job = %job.id, job_type = %job.job_type, target = %target.name, outcome, steps = report.steps_run, relogins = report.relogins, sign_ins = report.sign_ins, "robot run ended");
     let store = engine.store();
     let record = RobotRunRecord {
         id: run_id.clone(),

@@ -158,20 +158,32 @@ struct Robot {
 
 impl Robot {
     async fn run<P: Page>(&self, page: &mut P, base: &str, job: &Map<String, Value>) -> Report {
+        self.run_signed_in(page, base, job, false).await
+    }
+
+    /// A run that starts on the session the browser holds (`session = "keep"`) or not.
+    async fn run_signed_in<P: Page>(
+        &self,
+        page: &mut P,
+        base: &str,
+        job: &Map<String, Value>,
+        signed_in: bool,
+    ) -> Report {
         let login = Login {
             username: ROBOT_USER,
             password: &self.password,
         };
         let started = Instant::now();
-        let report = flode_robots::run(&self.script, page, job, &login, base).await;
+        let report = flode_robots::run(&self.script, page, job, &login, base, signed_in).await;
         eprintln!(
-            "[{}] {} in {:.1} s: {:?} (steps {}, relogins {})",
+            "[{}] {} in {:.1} s: {:?} (steps {}, relogins {}, sign-ins {})",
             self.ui,
             job.get("arendeId").and_then(Value::as_str).unwrap_or("?"),
             started.elapsed().as_secs_f64(),
             report.outcome,
             report.steps_run,
-            report.relogins
+            report.relogins,
+            report.sign_ins
         );
         report
     }
@@ -418,6 +430,23 @@ async fn scenarios(ui: UiVersion) {
     assert!(!already, "this run wrote it");
     assert_eq!(outputs.get("diarienummer"), Some(&json!(STUDERA.1)));
     assert_eq!(report.relogins, 1);
+    one_payment(&idle_sim, STUDERA, "EB-2026-000130").await;
+
+    // The session kept for the next item (`session = "keep"`): no sign-in while it lasts;
+    // after SimIFO's idle timeout the search opens on the login page and the robot signs
+    // in there, which is not a lost session.
+    let report = robot
+        .run_signed_in(&mut chromium, &idle_base, &first, true)
+        .await;
+    assert!(!done(&report).1, "this run wrote it");
+    assert_eq!((report.sign_ins, report.relogins), (0, 0));
+    one_payment(&idle_sim, TESTA, "EB-2026-000123").await;
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    let report = robot
+        .run_signed_in(&mut chromium, &idle_base, &slow, true)
+        .await;
+    assert!(done(&report).1, "already done");
+    assert_eq!((report.sign_ins, report.relogins), (1, 0));
     one_payment(&idle_sim, STUDERA, "EB-2026-000130").await;
 
     // Realistic: latency, the spinner, the news modal (v2), a locked case elsewhere.

@@ -12,7 +12,7 @@ use std::time::Duration;
 use flode_engine::{Engine, EngineOptions, SystemClock};
 use flode_robots::review::{self, Resolution};
 use flode_robots::script::Locator;
-use flode_robots::{BrowserError, Browsers, Page, Robots, RobotsConfig, ScriptSet, Target};
+use flode_robots::{BrowserError, Browsers, Page, Robots, RobotsConfig, Script, ScriptSet, Target};
 use flode_robots::{Vault, VaultKey};
 use flode_store::{InstanceState, Store, StoreOptions};
 use serde_json::{Map, Value, json};
@@ -576,5 +576,59 @@ async fn a_robot_that_dies_mid_item_is_found_dead_and_another_node_does_the_item
         let runs = store.robot_runs_since(0).await.expect("runs");
         assert_eq!(runs.len(), 1, "{}: the killed run left no record", w.name);
         assert_eq!(runs[0].robot, "nod-2/robot-1");
+    }
+}
+
+#[tokio::test]
+async fn a_kept_session_signs_in_once_until_a_system_exception_closes_the_browser() {
+    for mut w in worlds().await {
+        let text = format!("session = \"keep\"\n{SCRIPT}").replacen(
+            "[[login]]",
+            "[page]\nlogin_page = \"#login\"\n\n[[login]]",
+            1,
+        );
+        let script = Script::parse(&text, &w.scripts.dir.join("registrera.toml")).expect("loads");
+        w.scripts.scripts = [(script.job_type.clone(), script)].into();
+        let browsers = FakeBrowsers::default();
+        let robots = w.robots(1, 1, &browsers).await;
+        let store = w.engine.store().clone();
+        let since = w.engine.now();
+        for _ in 0..2 {
+            let ok = w.start("ok").await;
+            w.until("an item completes", || async {
+                w.state(&ok).await == InstanceState::Completed
+            })
+            .await;
+        }
+        let usernames = || browsers.0.usernames.lock().expect("lock").len();
+        assert_eq!(
+            usernames(),
+            1,
+            "{}: signed in for the first item only",
+            w.name
+        );
+
+        w.start("trasig").await;
+        w.until("the broken item fails", || async {
+            store
+                .robot_runs_since(since)
+                .await
+                .expect("runs")
+                .iter()
+                .any(|r| r.outcome == "system")
+        })
+        .await;
+        let ok = w.start("ok").await;
+        w.until("the next item completes", || async {
+            w.state(&ok).await == InstanceState::Completed
+        })
+        .await;
+        assert_eq!(
+            (browsers.0.launches.load(Ordering::SeqCst), usernames()),
+            (2, 2),
+            "{}: a new browser after the system exception, signed in anew",
+            w.name
+        );
+        robots.shutdown().await;
     }
 }
