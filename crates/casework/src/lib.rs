@@ -13,6 +13,7 @@ mod letter;
 mod service;
 mod ssbtek_incomes;
 mod status;
+pub mod swedish_time;
 
 pub use answers::{
     APPLICANT, Answers, CO_APPLICANT, COSTS, Child, ChildrenAction, FieldProblem, Form, INCOMES,

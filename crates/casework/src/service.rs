@@ -5,12 +5,12 @@
 use flode_engine::{Engine, new_id};
 use flode_store::{ApplicationRecord, CaseNoteRecord, CaseReadRecord, CaseRecord, UserTaskRecord};
 use serde_json::{Map, Value, json};
-use time::OffsetDateTime;
 
 use crate::answers::{Answers, FieldProblem, Form, Page, month_name};
 use crate::decision::Decision;
 use crate::household::{age_in, household};
 use crate::status::{CaseStatus, status_of};
+use crate::swedish_time;
 use crate::{Error, KIND};
 
 /// The signed-in citizen, as the identity provider verified them.
@@ -108,10 +108,9 @@ impl Casework {
         self.engine.now()
     }
 
-    /// The months that may be applied for now: this month and the next.
+    /// The months that may be applied for now: this month and the next, in Sweden.
     pub fn open_months(&self) -> Vec<String> {
-        let now = OffsetDateTime::from_unix_timestamp(self.now() / 1000)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        let now = swedish_time::at(self.now());
         let (y, m) = (now.year(), u8::from(now.month()));
         let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
         vec![format!("{y:04}-{m:02}"), format!("{ny:04}-{nm:02}")]
@@ -268,9 +267,7 @@ impl Casework {
             ),
         ]))?;
         let now = self.now();
-        let year = time::OffsetDateTime::from_unix_timestamp(now / 1000)
-            .map(|t| t.year())
-            .unwrap_or(1970);
+        let year = swedish_time::at(now).year();
 
         let mut tx = self.engine.transaction().await?;
         match tx.mark_submitted(id, &citizen.auth_ref, now).await {

@@ -3,7 +3,7 @@
 //! the citizen and to staff, and SSBTEK (`flode_integrations`, set up by [`ssbtek`]).
 
 use anyhow::Context;
-use flode_casework::{Authority, decision_letter, month_name};
+use flode_casework::{Authority, decision_letter, month_name, swedish_time};
 use flode_engine::worker::{Handler, JobFailure};
 use flode_engine::{ActivatedJob, Engine, new_id};
 use flode_forsorjningsstod::{Household, Norms, calculate};
@@ -11,7 +11,6 @@ use flode_integrations::worker::{SsbtekFetch, WorkerOptions};
 use flode_integrations::{Client, ClientConfig, LatencyProfile, Simulator, SimulatorConfig};
 use flode_store::{CaseDocumentRecord, CaseMessageRecord, CaseRecord, Store};
 use serde_json::{Map, Value, json};
-use time::{Date, Month, OffsetDateTime};
 
 use crate::settings::{Environment, Settings};
 
@@ -109,11 +108,16 @@ impl Handler for DecisionLetterWorker {
         let store = self.engine.store();
         let case = case_of_job(store, job).await?;
         let now = self.engine.now();
-        let letter = decision_letter(&case, &job.variables, &self.authority, &swedish_date(now))
-            .map_err(|e| match e {
-                flode_casework::Error::Corrupt(why) => JobFailure::permanent(why),
-                other => JobFailure::permanent(format!("beslutsbrevet kunde inte skapas: {other}")),
-            })?;
+        let letter = decision_letter(
+            &case,
+            &job.variables,
+            &self.authority,
+            &swedish_time::date(now),
+        )
+        .map_err(|e| match e {
+            flode_casework::Error::Corrupt(why) => JobFailure::permanent(why),
+            other => JobFailure::permanent(format!("beslutsbrevet kunde inte skapas: {other}")),
+        })?;
         let pdf = flode_letters::render_pdf(&letter).map_err(|e| {
             JobFailure::permanent(format!("beslutsbrevet kunde inte skrivas som PDF: {e}"))
         })?;
@@ -252,37 +256,6 @@ pub(crate) async fn ssbtek(settings: &Settings, store: &Store) -> anyhow::Result
         client,
         WorkerOptions::new(format!("{}/ssbtek", settings.node_name), lagtext),
     ))
-}
-
-/// The date in Sweden (CET, CEST in summer) at `ms`, `YYYY-MM-DD`: a decision made just
-/// after midnight Swedish time is dated that day, not the day before in UTC.
-pub(crate) fn swedish_date(ms: i64) -> String {
-    let utc = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let local = utc + time::Duration::hours(if summer_time(utc) { 2 } else { 1 });
-    format!(
-        "{:04}-{:02}-{:02}",
-        local.year(),
-        u8::from(local.month()),
-        local.day()
-    )
-}
-
-/// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-/// Sunday of October.
-fn summer_time(utc: OffsetDateTime) -> bool {
-    let last_sunday_1am = |month: Month| -> Option<OffsetDateTime> {
-        let last = Date::from_calendar_date(utc.year(), month, 31).ok()?;
-        let sunday = last - time::Duration::days(last.weekday().number_days_from_sunday().into());
-        Some(sunday.with_hms(1, 0, 0).ok()?.assume_utc())
-    };
-    match (
-        last_sunday_1am(Month::March),
-        last_sunday_1am(Month::October),
-    ) {
-        (Some(start), Some(end)) => utc >= start && utc < end,
-        _ => false,
-    }
 }
 
 #[cfg(test)]
@@ -679,26 +652,5 @@ mod tests {
             .await
             .expect_err("no case");
         assert!(!failure.retry);
-    }
-
-    #[test]
-    fn letters_are_dated_in_swedish_time() {
-        let ms = |t: OffsetDateTime| t.unix_timestamp() * 1000;
-        use time::macros::datetime;
-        // Winter UTC+1; summer UTC+2, from the last Sunday of March to the last Sunday of
-        // October.
-        for (at, date) in [
-            (datetime!(2026-12-04 22:59 UTC), "2026-12-04"),
-            (datetime!(2026-12-04 23:00 UTC), "2026-12-05"),
-            (datetime!(2026-07-01 21:59 UTC), "2026-07-01"),
-            (datetime!(2026-07-01 22:00 UTC), "2026-07-02"),
-            (datetime!(2026-03-29 00:59 UTC), "2026-03-29"),
-            (datetime!(2026-03-28 22:30 UTC), "2026-03-28"),
-            (datetime!(2026-03-29 22:30 UTC), "2026-03-30"),
-            (datetime!(2026-10-25 22:30 UTC), "2026-10-25"),
-            (datetime!(2026-10-24 22:30 UTC), "2026-10-25"),
-        ] {
-            assert_eq!(swedish_date(ms(at)), date, "{at}");
-        }
     }
 }

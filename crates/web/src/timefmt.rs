@@ -1,11 +1,9 @@
-//! Unix-millisecond times as text: RFC 3339 for the API, `2026-11-25 10:15 UTC` for people.
-//!
-//! There is no time-zone database in the build, so pages say UTC explicitly rather than
-//! guess Europe/Stockholm's offset.
+//! Unix-millisecond times as text: RFC 3339 in UTC for the API, Swedish time for people
+//! (`2026-11-25 11:15`, [`flode_casework::swedish_time`]).
 
+use flode_casework::swedish_time;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
 
 fn at(ms: i64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
@@ -18,22 +16,14 @@ pub(crate) fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// For people: `2026-11-25 10:15 UTC`.
+/// For people, in Swedish time: `2026-11-25 11:15`.
 pub(crate) fn display(ms: i64) -> String {
-    at(ms)
-        .and_then(|t| {
-            t.format(format_description!("[year]-[month]-[day] [hour]:[minute]"))
-                .ok()
-        })
-        .map(|s| format!("{s} UTC"))
-        .unwrap_or_default()
+    swedish_time::date_time(ms)
 }
 
-/// A date for people: `2026-11-25` (UTC).
+/// A date for people, in Sweden: `2026-11-25`.
 pub(crate) fn date(ms: i64) -> String {
-    at(ms)
-        .and_then(|t| t.format(format_description!("[year]-[month]-[day]")).ok())
-        .unwrap_or_default()
+    swedish_time::date(ms)
 }
 
 /// [`display`] of an optional time; empty when absent.
@@ -49,8 +39,9 @@ mod tests {
     fn formats() {
         let ms = 1_795_601_700_123; // 2026-11-25 10:15:00.123 UTC
         assert_eq!(rfc3339(ms), "2026-11-25T10:15:00.123Z");
-        assert_eq!(display(ms), "2026-11-25 10:15 UTC");
+        assert_eq!(display(ms), "2026-11-25 11:15", "Swedish winter time");
         assert_eq!(display_opt(None), "");
         assert_eq!(date(ms), "2026-11-25");
+        assert_eq!(date(ms + 13 * 3_600_000), "2026-11-26", "00:15 in Sweden");
     }
 }

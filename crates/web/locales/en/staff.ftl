@@ -457,7 +457,7 @@ staff-robots-minutes = { $n } min
 staff-robots-hours = { $h } h { $m } min
 staff-robots-days = { $d } d { $h } h
 staff-robots-title = Robots
-staff-robots-lead = The robots' queues, throughput, failures and target systems, as they were when the page was loaded. Times in UTC.
+staff-robots-lead = The robots' queues, throughput, failures and target systems, as they were when the page was loaded. Times are Swedish time (CET/CEST).
 staff-robots-to-reviews =
     The review queue ({ $n ->
         [one] one work item waiting

@@ -425,7 +425,7 @@ staff-robots-minutes = { $n } min
 staff-robots-hours = { $h } tim { $m } min
 staff-robots-days = { $d } d { $h } tim
 staff-robots-title = Robotar
-staff-robots-lead = Robotarnas köer, genomströmning, fel och målsystem, som de var när sidan laddades. Tider i UTC.
+staff-robots-lead = Robotarnas köer, genomströmning, fel och målsystem, som de var när sidan laddades.
 staff-robots-to-reviews =
     Granskningskön ({ $n ->
         [one] ett arbetsobjekt väntar

@@ -339,9 +339,9 @@ fn redact(html: &str, ids: &[(&str, &str)]) -> String {
     redact_times(&out)
 }
 
-/// `2026-11-25 10:15 UTC` → `[tid]`.
+/// `2026-11-25 10:15` → `[tid]`.
 fn redact_times(s: &str) -> String {
-    const LEN: usize = "2026-11-25 10:15 UTC".len();
+    const LEN: usize = "2026-11-25 10:15".len();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
@@ -363,9 +363,8 @@ fn redact_times(s: &str) -> String {
 fn is_time(c: &str) -> bool {
     c.char_indices().all(|(i, ch)| match i {
         4 | 7 => ch == '-',
-        10 | 16 => ch == ' ',
+        10 => ch == ' ',
         13 => ch == ':',
-        17..=19 => "UTC".as_bytes()[i - 17] == ch as u8,
         _ => ch.is_ascii_digit(),
     })
 }
