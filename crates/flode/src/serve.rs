@@ -78,7 +78,7 @@ pub(crate) async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     let background = service::spawn(engine.clone(), service::ServiceOptions::default());
     let mut workers = flode_engine::worker::Workers::default();
-    let norms = flode_forsorjningsstod::Norms::shipped().context("loading the riksnorm tables")?;
+    let norms = crate::workers::norms(&settings, engine.now())?;
     workers.start(&engine, crate::workers::Calculation::new(norms));
     workers.start(&engine, crate::workers::ssbtek(&settings, &store).await?);
     workers.start(

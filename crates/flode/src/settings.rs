@@ -106,6 +106,8 @@ pub(crate) struct Settings {
     pub(crate) robot_demo_ui: String,
     /// Days the redacted screenshots and HTML of robot runs are kept.
     pub(crate) robot_evidence_days: u32,
+    /// `riksnorm-YYYY.dmn` files besides the shipped years (a new year's norm).
+    pub(crate) norms_dir: Option<std::path::PathBuf>,
 }
 
 /// A legacy system robots work in.
@@ -167,6 +169,7 @@ impl Default for Settings {
             robot_targets: Vec::new(),
             robot_demo_ui: "v1".into(),
             robot_evidence_days: 30,
+            norms_dir: None,
         }
     }
 }

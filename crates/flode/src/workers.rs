@@ -54,6 +54,38 @@ impl Calculation {
     }
 }
 
+/// The riksnorm years the calculation knows: the shipped ones and `norms_dir`'s. Logs them,
+/// and warns when this month's or next month's year (in Sweden) has none: applications for
+/// those months would stop at the calculation.
+pub(crate) fn norms(settings: &Settings, now: i64) -> anyhow::Result<Norms> {
+    let norms = match &settings.norms_dir {
+        Some(dir) => Norms::shipped_and_dir(dir)
+            .with_context(|| format!("loading the riksnorm files in {}", dir.display()))?,
+        None => Norms::shipped().context("loading the riksnorm tables")?,
+    };
+    let years: Vec<i32> = norms.years().map(|n| n.year()).collect();
+    tracing::info!(?years, "riksnorm years");
+    for year in missing_open_years(&norms, now) {
+        tracing::warn!(
+            year,
+            "no riksnorm for {year}: applications for its months stop at the calculation until a riksnorm-{year}.dmn is added (norms_dir)"
+        );
+    }
+    Ok(norms)
+}
+
+/// The years of this month and next month in Sweden (the months open for applications)
+/// that the norms lack.
+fn missing_open_years(norms: &Norms, now: i64) -> Vec<i32> {
+    let today = swedish_time::at(now);
+    let mut years = vec![today.year()];
+    if today.month() == time::Month::December {
+        years.push(today.year() + 1);
+    }
+    years.retain(|&y| norms.year(y).is_err());
+    years
+}
+
 impl Handler for Calculation {
     fn job_type(&self) -> &str {
         Self::JOB_TYPE
@@ -652,5 +684,40 @@ mod tests {
             .await
             .expect_err("no case");
         assert!(!failure.retry);
+    }
+
+    #[test]
+    fn a_norms_dir_adds_a_year_and_open_years_without_a_norm_are_found() {
+        const DAY: i64 = 86_400_000;
+        let shipped = norms(&Settings::default(), NOW).expect("shipped");
+        assert_eq!(
+            missing_open_years(&shipped, NOW),
+            [2027],
+            "in December, January is open"
+        );
+        assert!(missing_open_years(&shipped, NOW - 180 * DAY).is_empty());
+        assert_eq!(missing_open_years(&shipped, NOW + 60 * DAY), [2027]);
+
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::write(
+            dir.path().join("riksnorm-2027.dmn"),
+            include_str!("../../forsorjningsstod/norms/riksnorm-2026.dmn"),
+        )
+        .expect("write");
+        let settings = Settings {
+            norms_dir: Some(dir.path().into()),
+            ..Settings::default()
+        };
+        let with = norms(&settings, NOW).expect("with 2027");
+        assert!(missing_open_years(&with, NOW).is_empty());
+        assert!(with.year(2026).is_ok(), "the shipped years stay");
+
+        // A broken file stops the start, naming where it is.
+        std::fs::write(dir.path().join("riksnorm-2028.dmn"), "<nej/>").expect("write");
+        let err = norms(&settings, NOW).expect_err("broken");
+        assert!(
+            format!("{err:#}").contains(&dir.path().display().to_string()),
+            "{err:#}"
+        );
     }
 }
