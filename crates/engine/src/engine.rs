@@ -1408,6 +1408,23 @@ impl Engine {
         Ok(self.inner.store.next_due(job_kind::TIMER).await?)
     }
 
+    /// Extends `worker`'s lease on an active job to `lease_ms` from now, for work that may
+    /// outlast the lease it was activated with. Fails with a conflict when the job is no
+    /// longer leased to `worker` (it expired and went to another, or was settled).
+    pub async fn extend_job_lease(
+        &self,
+        job_id: &str,
+        worker: &str,
+        lease_ms: i64,
+    ) -> Result<(), Error> {
+        let now = self.now();
+        Ok(self
+            .inner
+            .store
+            .heartbeat_job(job_id, worker, now + lease_ms.max(1_000), now)
+            .await?)
+    }
+
     /// Returns expired job leases to the queue.
     pub async fn release_expired_leases(&self) -> Result<u64, Error> {
         Ok(self.inner.store.release_expired_leases(self.now()).await?)

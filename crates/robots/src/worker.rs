@@ -56,8 +56,9 @@ pub struct RobotsConfig {
     /// Robots on this node (each with its own browser).
     pub robots: usize,
     pub targets: Vec<Target>,
-    /// How long a claimed job is the robot's, unless its robot stops beating first (then it
-    /// goes back to the queue after six missed heartbeats).
+    /// How long a claimed job is the robot's from its last heartbeat (each heartbeat during
+    /// the run extends it), unless its robot is found dead first (then it goes back to the
+    /// queue after six missed heartbeats).
     pub job_lease_ms: i64,
     /// How often a robot reports that it lives (and renews its seat).
     pub heartbeat_ms: i64,
@@ -540,7 +541,18 @@ impl<P: Page + 'static> Me<P> {
         let report = loop {
             tokio::select! {
                 report = &mut running => break report,
-                _ = beats.tick() => heartbeat(shared, &mut self.record).await,
+                _ = beats.tick() => {
+                    heartbeat(shared, &mut self.record).await;
+                    // A slow legacy system may outlast the job's lease: a living robot keeps
+                    // it, so that no other robot takes the item meanwhile.
+                    if let Err(e) = shared
+                        .engine
+                        .extend_job_lease(&item.job.job.id, &self.record.id, shared.config.job_lease_ms)
+                        .await
+                    {
+                        tracing::warn!(robot = %self.record.id, job = %item.job.job.id, error = %e, "robot could not extend its job's lease");
+                    }
+                }
             }
         };
         // After a system exception the browser is closed; otherwise the run ended on a

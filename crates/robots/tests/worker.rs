@@ -222,6 +222,18 @@ impl World {
         seats: i64,
         browsers: &FakeBrowsers,
     ) -> Robots {
+        self.robots_configured(node, robots, seats, browsers, |_| {})
+            .await
+    }
+
+    async fn robots_configured(
+        &self,
+        node: &str,
+        robots: usize,
+        seats: i64,
+        browsers: &FakeBrowsers,
+        configure: impl FnOnce(&mut RobotsConfig),
+    ) -> Robots {
         let mut config = RobotsConfig::new(
             node,
             vec![Target {
@@ -236,6 +248,7 @@ impl World {
         config.poll = Duration::from_millis(20);
         config.heartbeat_ms = 1_000;
         config.retry_backoff_ms = 60_000;
+        configure(&mut config);
         let vault = Vault::new(
             self.engine.store().clone(),
             VaultKey::from_base64(&self.vault_key).expect("key"),
@@ -627,6 +640,42 @@ async fn a_kept_session_signs_in_once_until_a_system_exception_closes_the_browse
             (browsers.0.launches.load(Ordering::SeqCst), usernames()),
             (2, 2),
             "{}: a new browser after the system exception, signed in anew",
+            w.name
+        );
+        robots.shutdown().await;
+    }
+}
+
+#[tokio::test]
+async fn a_robot_keeps_its_jobs_lease_while_the_legacy_system_is_slow() {
+    for w in worlds().await {
+        let browsers = FakeBrowsers::default();
+        // `/work/seg` takes 3 s, longer than the 2.5 s lease: without the heartbeats'
+        // extensions the lease would run out and the other robot would take the item too.
+        let robots = w
+            .robots_configured("nod-1", 2, 2, &browsers, |c| c.job_lease_ms = 2_500)
+            .await;
+        let since = w.engine.now();
+        let slow = w.start("seg").await;
+        for _ in 0..60 {
+            // What `flode serve`'s background service does.
+            w.engine.release_expired_leases().await.expect("release");
+            if w.state(&slow).await == InstanceState::Completed {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(w.state(&slow).await, InstanceState::Completed, "{}", w.name);
+        let runs = w
+            .engine
+            .store()
+            .robot_runs_since(since)
+            .await
+            .expect("runs");
+        assert_eq!(
+            runs.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>(),
+            ["done"],
+            "{}: one robot worked the item, once",
             w.name
         );
         robots.shutdown().await;
