@@ -20,19 +20,17 @@ pub fn at(ms: i64) -> OffsetDateTime {
 /// The date in Sweden at `ms`, `YYYY-MM-DD`: a decision made just after midnight Swedish
 /// time is dated that day, not the day before as in UTC.
 pub fn date(ms: i64) -> String {
-    let local = at(ms);
-    format!(
-        "{:04}-{:02}-{:02}",
-        local.year(),
-        u8::from(local.month()),
-        local.day()
-    )
+    ymd(&at(ms))
 }
 
 /// The date and clock time in Sweden at `ms`, `YYYY-MM-DD HH:MM`.
 pub fn date_time(ms: i64) -> String {
     let local = at(ms);
-    format!("{} {:02}:{:02}", date(ms), local.hour(), local.minute())
+    format!("{} {:02}:{:02}", ymd(&local), local.hour(), local.minute())
+}
+
+fn ymd(t: &OffsetDateTime) -> String {
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
 }
 
 /// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last

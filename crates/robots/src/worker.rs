@@ -519,12 +519,12 @@ impl<P: Page + 'static> Me<P> {
             username: &credential.username,
             password: credential.password.expose(),
         };
+        // Taken whatever this script says: a run that signs in per item may do so with
+        // another account, and the kept session is then no longer the browser's.
+        let kept = self.session.take();
         let keep = script.session == Session::Keep;
-        let signed_in = keep
-            && self
-                .session
-                .take()
-                .is_some_and(|(t, user)| t == item.target && user == credential.username);
+        let signed_in =
+            keep && kept.is_some_and(|(t, user)| t == item.target && user == credential.username);
         let running = run(
             script,
             page,
