@@ -382,8 +382,16 @@ impl<P: Page> Run<'_, P> {
                 target,
                 into,
                 attribute,
+                optional,
             } => {
-                let at = self.wait_for(target, step.timeout).await?;
+                let at = if *optional {
+                    match self.settled_look(Some(target), step.timeout).await? {
+                        Some(at) => at,
+                        None => return Ok(()),
+                    }
+                } else {
+                    self.wait_for(target, step.timeout).await?
+                };
                 let value = self.page.read(&at, attribute.as_deref()).await?;
                 self.vars
                     .insert(into.clone(), Value::String(value.trim().to_owned()));
@@ -952,6 +960,43 @@ screenshot = "kvitto"
             report.outcome
         );
         assert_eq!(report.relogins, 1);
+    }
+
+    #[tokio::test]
+    async fn an_optional_extract_reads_what_is_shown_and_skips_what_is_not() {
+        // Before the check on the person's page: `#kvitto` is not there, `#betalningar` is.
+        let with = |extract: &str| {
+            SCRIPT.replace(
+                "[[steps]]\nif_present = \"#betalningar\"",
+                &format!(
+                    "[[steps]]\nextract = \"{extract}\"\ninto = \"kvitto\"\noptional = true\n[[steps]]\nif_present = \"#betalningar\""
+                ),
+            )
+        };
+        let login = Login {
+            username: "robot1",
+            password: "hemligt-lösen",
+        };
+        let mut site = new_site();
+        site.texts
+            .insert("#betalningar", "EB-2026-000001 4 000".into());
+        let script = Script::parse(&with("#betalningar"), Path::new("t.toml")).expect("loads");
+        let report = run(&script, &mut site, &job(), &login, "http://sim", false).await;
+        assert!(
+            matches!(&report.outcome, Outcome::Done { already_done: true, outputs } if outputs.get("kvitto") == Some(&json!("EB-2026-000001 4 000"))),
+            "{:?}",
+            report.outcome
+        );
+
+        let mut site = new_site();
+        let script = Script::parse(&with("#kvitto"), Path::new("t.toml")).expect("loads");
+        let report = run(&script, &mut site, &job(), &login, "http://sim", false).await;
+        // Waited for, the missing element would have been a timeout: a system exception.
+        assert!(
+            matches!(&report.outcome, Outcome::Done { already_done: false, outputs } if outputs.get("kvitto") == Some(&json!("U-17"))),
+            "{:?}",
+            report.outcome
+        );
     }
 
     #[tokio::test]

@@ -161,10 +161,13 @@ pub enum Action {
         verdict: Verdict,
         message: Template,
     },
+    /// Reads the element's text (or `attribute`) into `var.{into}`. `optional`: only if
+    /// the page shows it once settled, without waiting for it; otherwise nothing is read.
     Extract {
         target: Selector,
         into: String,
         attribute: Option<String>,
+        optional: bool,
     },
     Screenshot(String),
     /// Into the frame the selector finds; `None` back to the top document.
@@ -348,6 +351,7 @@ struct RawStep {
     message: Option<String>,
     into: Option<String>,
     attribute: Option<String>,
+    optional: Option<bool>,
 }
 
 fn selector(raw: &OneOrMany) -> Result<Selector, String> {
@@ -408,7 +412,7 @@ impl RawStep {
             "wait_for" => &["gone"],
             "assert" => &["text", "else", "message"],
             "if_present" => &["text", "then", "message"],
-            "extract" => &["into", "attribute"],
+            "extract" => &["into", "attribute", "optional"],
             _ => &[],
         };
         let given = [
@@ -420,6 +424,7 @@ impl RawStep {
             ("else", self.otherwise.is_some()),
             ("then", self.then.is_some()),
             ("message", self.message.is_some()),
+            ("optional", self.optional.is_some()),
             ("into", self.into.is_some()),
             ("attribute", self.attribute.is_some()),
         ];
@@ -483,6 +488,7 @@ impl RawStep {
                     target: sel(&self.extract)?,
                     into,
                     attribute: self.attribute.clone(),
+                    optional: self.optional.unwrap_or(false),
                 }
             }
             "screenshot" => Action::Screenshot(need(&self.screenshot, "screenshot")?),
@@ -956,6 +962,10 @@ into = "kvitto"
             (
                 GOOD.replace("click = \"#spara\"", "fill = \"#spara\"\nuntil = \"#x\""),
                 "steps[3]: `until` does not belong to `fill`",
+            ),
+            (
+                GOOD.replace("click = \"#spara\"", "click = \"#spara\"\noptional = true"),
+                "steps[3]: `optional` does not belong to `click`",
             ),
             (
                 GOOD.replace(

@@ -296,9 +296,11 @@ async fn scenarios(ui: UiVersion) {
     );
     one_payment(&quiet, TESTA, "EB-2026-000123").await;
 
-    // The same job again: found, nothing written.
+    // The same job again: found, nothing written; the diarienummer read from the list.
     let report = robot.run(&mut chromium, &base, &first).await;
-    assert!(done(&report).1, "already done");
+    let (outputs, already) = done(&report);
+    assert!(already, "already done");
+    assert_eq!(outputs.get("diarienummer"), Some(&json!(TESTA.1)));
     one_payment(&quiet, TESTA, "EB-2026-000123").await;
 
     // Another decision for the same person and month: the duplicate warning, never
