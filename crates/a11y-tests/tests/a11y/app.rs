@@ -85,10 +85,28 @@ pub(crate) async fn start() -> App {
         .await
         .expect("engine");
     let ids = seed(&engine).await;
-    let state = flode_web::AppState::new(engine).with_config(flode_web::WebConfig {
-        test_people: vec![citizen()],
-        ..flode_web::WebConfig::default()
-    });
+    // OpenID Connect configured for citizens (e-legitimation) and staff, as in production,
+    // beside the test identity provider and the password form: the sign-in pages show both
+    // ways in. The provider is never reached (nothing listens on port 9); the pages that
+    // would need it are the callbacks of sign-ins this browser never started.
+    let oidc = |callback: &str| {
+        flode_security::OidcClient::new(flode_security::OidcConfig {
+            issuer: "http://127.0.0.1:9".into(),
+            client_id: "flode-a11y".into(),
+            client_secret: "a11y-hemlighet".into(),
+            redirect_uri: format!("http://127.0.0.1:9{callback}"),
+            scopes: vec!["profile".into()],
+            acr_values: Vec::new(),
+        })
+        .expect("an OIDC client")
+    };
+    let state = flode_web::AppState::new(engine)
+        .with_config(flode_web::WebConfig {
+            test_people: vec![citizen()],
+            ..flode_web::WebConfig::default()
+        })
+        .with_citizen_oidc(oidc("/e-tjanst/oidc/callback"))
+        .with_staff_oidc(oidc("/logga-in/oidc/callback"));
     state
         .auth
         .add_user(
