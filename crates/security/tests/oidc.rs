@@ -8,7 +8,10 @@ mod fake_idp;
 
 use std::sync::atomic::Ordering;
 
-use fake_idp::{CLIENT_ID, CLIENT_SECRET, FakeIdp, OTHER_KEY_PEM, PERSONNUMMER};
+use fake_idp::{
+    CLIENT_ID, CLIENT_SECRET, EC_KEY_PEM, FakeIdp, KEY_PEM, OTHER_EC_KEY_PEM, OTHER_KEY_PEM,
+    PERSONNUMMER,
+};
 use flode_security::oidc::LOGIN_TTL_MS;
 use flode_security::{
     Auth, AuthOptions, Callback, CitizenAuth, CitizenSignInError, LoginError, NewUser, OidcClient,
@@ -286,6 +289,35 @@ async fn id_tokens_are_checked() {
             .reference()
             .starts_with("sha256:")
     );
+}
+
+#[tokio::test]
+async fn providers_signing_with_rsa_pss_or_p256_are_verified() {
+    use jsonwebtoken::Algorithm;
+    let db = flode_test_db::sqlite();
+    // Swedish providers sign with RS256 mostly, some with PS256 or ES256.
+    for (alg, pem, other) in [
+        (Algorithm::PS256, KEY_PEM, OTHER_KEY_PEM),
+        (Algorithm::ES256, EC_KEY_PEM, OTHER_EC_KEY_PEM),
+    ] {
+        let idp = FakeIdp::start().await;
+        idp.set(|b| {
+            b.alg = alg;
+            b.signing_pem = pem;
+            b.published = vec![("k1".into(), pem)];
+        });
+        let flow = OidcSignIn::new(client(&idp), store(&db).await, OidcFlow::Citizen);
+        let done = sign_in(&flow)
+            .await
+            .unwrap_or_else(|e| panic!("{alg:?}: {e}"));
+        assert_eq!(
+            done.id_token.claim_str("personal_number"),
+            Some(PERSONNUMMER)
+        );
+        // The same algorithm with a key the provider does not hold is refused.
+        idp.set(|b| b.signing_pem = other);
+        refused(sign_in(&flow).await, "bad signature");
+    }
 }
 
 #[tokio::test]

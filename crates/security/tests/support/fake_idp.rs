@@ -1,7 +1,7 @@
 //! A fake OpenID Connect provider for tests, on 127.0.0.1 with a free port: discovery,
 //! JWKS, an authorization endpoint that at once sends the browser back with a code, and a
 //! token endpoint that checks the client's secret and the PKCE verifier and signs ID tokens
-//! with a test RSA key (`tests/fixtures/`). Knobs let a test break one thing at a time.
+//! with a test RSA or EC key (`tests/fixtures/`). Knobs let a test break one thing at a time.
 //!
 //! Shared by `crates/security/tests/oidc.rs` and `crates/web/tests/web/oidc.rs` (by path).
 
@@ -29,17 +29,33 @@ pub const CLIENT_SECRET: &str = "provider:secret/with&odd chars";
 pub const KEY_PEM: &str = include_str!("../fixtures/oidc_test_key.pem");
 /// Another key: the attacker's, or the provider's next one after rotation.
 pub const OTHER_KEY_PEM: &str = include_str!("../fixtures/oidc_other_key.pem");
+/// P-256 keys, for ES256: the provider's and the attacker's.
+pub const EC_KEY_PEM: &str = include_str!("../fixtures/oidc_test_ec_key.pem");
+pub const OTHER_EC_KEY_PEM: &str = include_str!("../fixtures/oidc_other_ec_key.pem");
 /// Skatteverket test personnummer.
 pub const PERSONNUMMER: &str = "199204722020";
 
-/// A PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`) as a signing key.
-pub fn rsa_key(pem: &str) -> EncodingKey {
+/// A PEM's DER body.
+fn der(pem: &str) -> Vec<u8> {
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    EncodingKey::from_rsa_der(&STANDARD.decode(body.trim()).expect("PEM body"))
+    STANDARD.decode(body.trim()).expect("PEM body")
 }
 
-fn jwk(pem: &str, kid: &str) -> Jwk {
-    let mut jwk = Jwk::from_encoding_key(&rsa_key(pem), Algorithm::RS256).expect("jwk");
+/// A PKCS#1 PEM (`BEGIN RSA PRIVATE KEY`) as a signing key.
+pub fn rsa_key(pem: &str) -> EncodingKey {
+    EncodingKey::from_rsa_der(&der(pem))
+}
+
+/// The signing key of a PEM for `alg`: RSA (PKCS#1) for RS/PS, PKCS#8 EC for ES.
+fn signing_key(pem: &str, alg: Algorithm) -> EncodingKey {
+    match alg {
+        Algorithm::ES256 | Algorithm::ES384 => EncodingKey::from_ec_der(&der(pem)),
+        _ => rsa_key(pem),
+    }
+}
+
+fn jwk(pem: &str, kid: &str, alg: Algorithm) -> Jwk {
+    let mut jwk = Jwk::from_encoding_key(&signing_key(pem, alg), alg).expect("jwk");
     jwk.common.key_id = Some(kid.into());
     jwk.common.public_key_use = Some(PublicKeyUse::Signature);
     jwk
@@ -61,6 +77,8 @@ pub struct Behaviour {
     pub state: Option<String>,
     /// Sends the person back with this OAuth error instead of a code.
     pub error: Option<String>,
+    /// The signing algorithm: in discovery, in the JWKS' keys and in the tokens.
+    pub alg: Algorithm,
 }
 
 impl Default for Behaviour {
@@ -73,6 +91,7 @@ impl Default for Behaviour {
             post_auth: false,
             state: None,
             error: None,
+            alg: Algorithm::RS256,
         }
     }
 }
@@ -171,9 +190,9 @@ impl FakeIdp {
     /// Signs `claims` as the behaviour says.
     pub fn sign(&self, claims: &Value) -> String {
         let b = self.behaviour();
-        let mut header = Header::new(Algorithm::RS256);
+        let mut header = Header::new(b.alg);
         header.kid = Some(b.kid.clone());
-        jsonwebtoken::encode(&header, claims, &rsa_key(b.signing_pem)).expect("sign")
+        jsonwebtoken::encode(&header, claims, &signing_key(b.signing_pem, b.alg)).expect("sign")
     }
 }
 
@@ -191,7 +210,7 @@ async fn discovery(State(idp): State<FakeIdp>) -> Response {
         "end_session_endpoint": format!("{}/end-session", idp.issuer),
         "response_types_supported": ["code"],
         "subject_types_supported": ["pairwise"],
-        "id_token_signing_alg_values_supported": ["RS256", "HS256"],
+        "id_token_signing_alg_values_supported": [format!("{:?}", idp.behaviour().alg), "HS256"],
         "token_endpoint_auth_methods_supported": methods,
         "code_challenge_methods_supported": ["S256"],
     }))
@@ -200,11 +219,11 @@ async fn discovery(State(idp): State<FakeIdp>) -> Response {
 
 async fn jwks(State(idp): State<FakeIdp>) -> Response {
     idp.jwks_fetches.fetch_add(1, Ordering::Relaxed);
-    let keys = idp
-        .behaviour()
+    let b = idp.behaviour();
+    let keys = b
         .published
         .iter()
-        .map(|(kid, pem)| jwk(pem, kid))
+        .map(|(kid, pem)| jwk(pem, kid, b.alg))
         .collect();
     axum::Json(JwkSet { keys }).into_response()
 }
