@@ -616,7 +616,10 @@ impl Script {
             }
         }
         let inputs: HashSet<&str> = self.inputs.iter().map(String::as_str).collect();
+        // What later steps may read: what a step always extracts (an optional extract may
+        // leave it unset). Outputs may come from either.
         let mut extracted: HashSet<&str> = HashSet::new();
+        let mut maybe_extracted: HashSet<&str> = HashSet::new();
         for (section, steps) in [("login", &self.login), ("steps", &self.steps)] {
             for step in steps {
                 let templates = step_templates(&step.action);
@@ -649,8 +652,11 @@ impl Script {
                     ));
                 }
                 match &step.action {
-                    Action::Extract { into, .. } => {
-                        extracted.insert(into);
+                    Action::Extract { into, optional, .. } => {
+                        maybe_extracted.insert(into);
+                        if !optional {
+                            extracted.insert(into);
+                        }
                     }
                     Action::Checkpoint(_) if section == "login" => {
                         return Err(format!(
@@ -687,7 +693,7 @@ impl Script {
         if let Some(o) = self
             .outputs
             .iter()
-            .find(|o| !extracted.contains(o.as_str()))
+            .find(|o| !maybe_extracted.contains(o.as_str()))
         {
             return Err(format!("output `{o}` is not extracted by any step"));
         }
@@ -966,6 +972,13 @@ into = "kvitto"
             (
                 GOOD.replace("click = \"#spara\"", "click = \"#spara\"\noptional = true"),
                 "steps[3]: `optional` does not belong to `click`",
+            ),
+            (
+                GOOD.replace(
+                    "click = \"#spara\"",
+                    "extract = \"#ref\"\ninto = \"ref\"\noptional = true\n[[steps]]\nclick = \"text:{var.ref}\"",
+                ),
+                "steps[4]: reads `var.ref` before any step extracts it",
             ),
             (
                 GOOD.replace(
