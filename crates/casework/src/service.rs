@@ -13,6 +13,9 @@ use crate::status::{CaseStatus, status_of};
 use crate::swedish_time;
 use crate::{Error, KIND};
 
+/// Saves of one page that find the draft changed under them before one goes through.
+const SAVE_ATTEMPTS: u32 = 5;
+
 /// The signed-in citizen, as the identity provider verified them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citizen {
@@ -202,7 +205,9 @@ impl Casework {
         }
     }
 
-    /// Saves one page of a draft; on problems nothing is saved.
+    /// Saves one page of a draft; on problems nothing is saved. The page is applied to
+    /// the answers as they are when written: a page saved meanwhile from another tab is
+    /// kept, not overwritten (the draft is read again and the page applied anew).
     pub async fn save_page(
         &self,
         citizen: &Citizen,
@@ -210,19 +215,34 @@ impl Casework {
         page: Page,
         form: &Form,
     ) -> Result<Answers, Error> {
-        let (application, answers) = self.application(citizen, id).await?;
-        if application.state != "draft" {
-            return Err(Error::AlreadySubmitted);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (application, answers) = self.application(citizen, id).await?;
+            if application.state != "draft" {
+                return Err(Error::AlreadySubmitted);
+            }
+            let next = answers
+                .apply(page, form, &self.open_months())
+                .map_err(Error::Invalid)?;
+            let month = next.month.clone().unwrap_or_default();
+            match self
+                .engine
+                .store()
+                .save_draft(
+                    id,
+                    &month,
+                    &encode(&next),
+                    self.now(),
+                    application.updated_at,
+                )
+                .await
+            {
+                Ok(()) => return Ok(next),
+                Err(flode_store::Error::Conflict(_)) if attempts < SAVE_ATTEMPTS => continue,
+                Err(e) => return Err(e.into()),
+            }
         }
-        let next = answers
-            .apply(page, form, &self.open_months())
-            .map_err(Error::Invalid)?;
-        let month = next.month.clone().unwrap_or_default();
-        self.engine
-            .store()
-            .save_draft(id, &month, &encode(&next), self.now())
-            .await?;
-        Ok(next)
     }
 
     /// Submits a draft: registers the case with a case number and starts its process, in

@@ -455,26 +455,36 @@ impl Store {
     }
 
     /// Saves a draft's month and answers; [`Error::Conflict`] once it is submitted.
+    /// Saves a draft's answers, if it is still a draft and unchanged since it was read
+    /// with `read_at` as its `updated_at`; `Conflict` otherwise (submitted, or saved by
+    /// another request meanwhile: read it again). `updated_at` only grows, even for two
+    /// saves in one millisecond, so it serves as the draft's version.
     pub async fn save_draft(
         &self,
         id: &str,
         month: &str,
         answers: &Value,
         now: i64,
+        read_at: i64,
     ) -> Result<(), Error> {
         let done = sqlx::query(
-            "UPDATE applications SET month = $1, answers = $2, updated_at = $3 WHERE id = $4 AND state = 'draft'",
+            "UPDATE applications SET month = $1, answers = $2, \
+             updated_at = CASE WHEN $3 > updated_at THEN $3 ELSE updated_at + 1 END \
+             WHERE id = $4 AND state = 'draft' AND updated_at = $5",
         )
         .bind(month.to_owned())
         .bind(json_text(answers))
         .bind(now)
         .bind(id.to_owned())
+        .bind(read_at)
         .execute(&self.writer)
         .await?;
         if done.rows_affected() == 1 {
             Ok(())
         } else {
-            Err(Error::Conflict(format!("application {id} is not a draft")))
+            Err(Error::Conflict(format!(
+                "application {id} is not a draft, or changed since it was read"
+            )))
         }
     }
 

@@ -449,3 +449,30 @@ async fn attachments_are_checked_kept_with_the_case_and_shown_only_to_the_right_
         );
     }
 }
+
+#[tokio::test]
+async fn pages_saved_at_once_from_two_tabs_are_both_kept() {
+    for db in databases("flode_casework_tabs") {
+        let cw = casework(&db).await;
+        // Fresh drafts, the same clock: both saves read the draft before either writes.
+        for who in [citizen(), other(), third()] {
+            let draft = cw.draft(&who).await.expect("draft");
+            let (month_form, changes_form) = (
+                form(&[("manad", "2026-12")]),
+                form(&[("forandringar", "nej")]),
+            );
+            let (month, changes) = tokio::join!(
+                cw.save_page(&who, &draft.id, Page::Month, &month_form),
+                cw.save_page(&who, &draft.id, Page::Changes, &changes_form),
+            );
+            month.expect("the month page");
+            changes.expect("the changes page");
+            let (_, answers) = cw.application(&who, &draft.id).await.expect("read");
+            assert!(
+                answers.answered(Page::Month) && answers.answered(Page::Changes),
+                "{}: one tab's page was overwritten by the other's",
+                db.name
+            );
+        }
+    }
+}
