@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, ensure};
+use flode_store::{Backend, prepare_connection};
 use serde::Serialize;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, AssertSqlSafe, ConnectOptions};
@@ -79,7 +80,8 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<Report> {
         .context("reading the model")?;
     let deployed = engine.deploy("straight-through.bpmn", &xml).await?;
     let definition = deployed.into_iter().next().context("nothing deployed")?.id;
-    let sqlite = args.database.starts_with("sqlite:");
+    let store_backend = engine.store().backend();
+    let sqlite = store_backend == Backend::Sqlite;
     let backend = if sqlite { "sqlite" } else { "postgres" };
     engine.store().close().await;
 
@@ -95,20 +97,9 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<Report> {
     };
     let pool = AnyPoolOptions::new()
         .max_connections(connections)
+        // The store's own connection settings (WAL and the rest on SQLite).
         .after_connect(move |conn, _| {
-            Box::pin(async move {
-                if sqlite {
-                    for pragma in [
-                        "PRAGMA journal_mode = WAL",
-                        "PRAGMA synchronous = NORMAL",
-                        "PRAGMA busy_timeout = 10000",
-                        "PRAGMA foreign_keys = ON",
-                    ] {
-                        sqlx::query(pragma).execute(&mut *conn).await?;
-                    }
-                }
-                Ok(())
-            })
+            Box::pin(async move { prepare_connection(conn, store_backend, false).await })
         })
         .connect_with(connect)
         .await?;

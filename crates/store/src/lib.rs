@@ -235,8 +235,9 @@ impl Store {
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Settings for a new connection; `lazy_commit` for job claims on PostgreSQL (see
-/// [`Store`]'s `claims`).
-pub(crate) async fn prepare_connection(
+/// [`Store`]'s `claims`). Public for tools that open their own connections to a store's
+/// database and must see it as the store does (the benchmarks' SQL replay).
+pub async fn prepare_connection(
     conn: &mut sqlx::AnyConnection,
     backend: Backend,
     lazy_commit: bool,
