@@ -215,10 +215,24 @@ impl Casework {
         page: Page,
         form: &Form,
     ) -> Result<Answers, Error> {
+        let (application, answers) = self.application(citizen, id).await?;
+        self.save_page_of(citizen, application, answers, page, form)
+            .await
+    }
+
+    /// As [`Casework::save_page`], on the citizen's draft as already read (see
+    /// [`Casework::own`]): read again only when another request saved it meanwhile.
+    pub async fn save_page_of(
+        &self,
+        citizen: &Citizen,
+        mut application: ApplicationRecord,
+        mut answers: Answers,
+        page: Page,
+        form: &Form,
+    ) -> Result<Answers, Error> {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let (application, answers) = self.application(citizen, id).await?;
             if application.state != "draft" {
                 return Err(Error::AlreadySubmitted);
             }
@@ -230,7 +244,7 @@ impl Casework {
                 .engine
                 .store()
                 .save_draft(
-                    id,
+                    &application.id,
                     &month,
                     &encode(&next),
                     self.now(),
@@ -239,7 +253,9 @@ impl Casework {
                 .await
             {
                 Ok(()) => return Ok(next),
-                Err(flode_store::Error::Conflict(_)) if attempts < SAVE_ATTEMPTS => continue,
+                Err(flode_store::Error::Conflict(_)) if attempts < SAVE_ATTEMPTS => {
+                    (application, answers) = self.application(citizen, &application.id).await?;
+                }
                 Err(e) => return Err(e.into()),
             }
         }

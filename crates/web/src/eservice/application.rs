@@ -542,9 +542,15 @@ pub(crate) async fn save(
     PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let page = Page::from_slug(&slug).ok_or(PageError::NotFound)?;
-    let answers = own_draft(&citizen, found)?;
+    // The draft read with the session is the one saved (read again only if another tab
+    // saved meanwhile); its answers also fill the page again when this one has problems.
+    let (application, answers) = Casework::own(&citizen, found)?;
     let form: Form = pairs.into_iter().collect();
-    match state.casework.save_page(&citizen, &id, page, &form).await {
+    let saved = state
+        .casework
+        .save_page_of(&citizen, application, answers.clone(), page, &form)
+        .await;
+    match saved {
         Ok(saved) => {
             // Adding or removing a child stays on the page, to add another.
             let to = if saved.answered(page) {
