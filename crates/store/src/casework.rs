@@ -454,8 +454,7 @@ impl Store {
         Ok(())
     }
 
-    /// Saves a draft's month and answers; [`Error::Conflict`] once it is submitted.
-    /// Saves a draft's answers, if it is still a draft and unchanged since it was read
+    /// Saves a draft's month and answers, if it is still a draft and unchanged since it was read
     /// with `read_at` as its `updated_at`; `Conflict` otherwise (submitted, or saved by
     /// another request meanwhile: read it again). `updated_at` only grows, even for two
     /// saves in one millisecond, so it serves as the draft's version.
