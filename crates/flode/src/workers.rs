@@ -58,7 +58,12 @@ impl Calculation {
 /// and warns when this month's or next month's year (in Sweden) has none: applications for
 /// those months would stop at the calculation.
 pub(crate) fn norms(settings: &Settings, now: i64) -> anyhow::Result<Norms> {
-    let norms = match &settings.norms_dir {
+    // An empty value (`FLODE_NORMS_DIR=`) is unset, as an empty `public_url` or OIDC setting is.
+    let dir = settings
+        .norms_dir
+        .as_deref()
+        .filter(|d| !d.as_os_str().is_empty());
+    let norms = match dir {
         Some(dir) => Norms::shipped_and_dir(dir)
             .with_context(|| format!("loading the riksnorm files in {}", dir.display()))?,
         None => Norms::shipped().context("loading the riksnorm tables")?,
@@ -696,6 +701,14 @@ mod tests {
             "in December, January is open"
         );
         assert!(missing_open_years(&shipped, NOW - 180 * DAY).is_empty());
+        let empty = Settings {
+            norms_dir: Some("".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            missing_open_years(&norms(&empty, NOW).expect("empty is unset"), NOW),
+            [2027]
+        );
         assert_eq!(missing_open_years(&shipped, NOW + 60 * DAY), [2027]);
 
         let dir = tempfile::tempdir().expect("dir");
