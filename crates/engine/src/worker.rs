@@ -36,6 +36,19 @@ pub struct JobFailure {
     /// handler that knows its service is down for minutes sets more, so that the job's
     /// retries outlast the outage instead of being spent in seconds.
     pub backoff_ms: Option<i64>,
+    /// A business error the process models: thrown as a BPMN error with this code at the
+    /// task, for an error boundary event to catch, instead of failing the job.
+    pub bpmn_error: Option<BpmnError>,
+}
+
+/// A BPMN error a handler throws: its `errorCode`, and variables set with it (for the path
+/// that catches it to read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BpmnError {
+    /// Matched against the `errorCode` of the catching event's error.
+    pub code: String,
+    /// Set at the task's scope before the error is thrown.
+    pub variables: Map<String, Value>,
 }
 
 impl JobFailure {
@@ -45,6 +58,7 @@ impl JobFailure {
             message: message.into(),
             retry: true,
             backoff_ms: None,
+            bpmn_error: None,
         }
     }
 
@@ -54,6 +68,26 @@ impl JobFailure {
             message: message.into(),
             retry: false,
             backoff_ms: None,
+            bpmn_error: None,
+        }
+    }
+
+    /// A business error: the BPMN error `code` is thrown at the task with `variables`.
+    /// Nothing is retried; where no event catches `code`, the engine raises an incident,
+    /// as for any uncaught error. `message` is logged, so it holds no personal data.
+    pub fn bpmn_error(
+        code: impl Into<String>,
+        message: impl Into<String>,
+        variables: Map<String, Value>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            retry: false,
+            backoff_ms: None,
+            bpmn_error: Some(BpmnError {
+                code: code.into(),
+                variables,
+            }),
         }
     }
 
@@ -181,6 +215,16 @@ async fn finish<H: Handler>(engine: &Engine, handler: &H, name: &str, job: &Acti
     let id = &job.job.id;
     let reported = match handler.handle(job).await {
         Ok(variables) => engine.complete_job(id, Some(name), variables).await,
+        Err(JobFailure {
+            message,
+            bpmn_error: Some(error),
+            ..
+        }) => {
+            tracing::info!(job = %id, job_type = %job.job.job_type, code = %error.code, reason = %message, "job threw a BPMN error");
+            engine
+                .throw_job_error(id, Some(name), &error.code, error.variables)
+                .await
+        }
         Err(failure) => {
             let retries = failure.retries_left(&job.job);
             tracing::info!(job = %id, job_type = %job.job.job_type, retries, backoff_ms = ?failure.backoff_ms, reason = %failure.message, "job failed");

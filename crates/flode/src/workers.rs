@@ -6,7 +6,7 @@ use anyhow::Context;
 use flode_casework::{Authority, decision_letter, month_name, swedish_time};
 use flode_engine::worker::{Handler, JobFailure};
 use flode_engine::{ActivatedJob, Engine, new_id};
-use flode_forsorjningsstod::{Household, Norms, calculate};
+use flode_forsorjningsstod::{Error as CalcError, Household, Norms, calculate};
 use flode_integrations::worker::{SsbtekFetch, WorkerOptions};
 use flode_integrations::{Client, ClientConfig, LatencyProfile, Simulator, SimulatorConfig};
 use flode_store::{CaseDocumentRecord, CaseMessageRecord, CaseRecord, Store};
@@ -18,11 +18,19 @@ use crate::settings::{Environment, Settings};
 /// instance's `hushall` variable (the input of docs/forsorjningsstod.md). Completes with
 /// `berakning` (the whole calculation, every row with its reason), `utfall` (`deficit` or
 /// `surplus`) and `inkomstavvikelser` (where SSBTEK's payments, counted in, exceed the
-/// application), which the delegation rules read. Input that cannot be calculated is for a
-/// person to correct: the job goes to an incident with the reasons, and is not retried.
+/// application), which the delegation rules read. Where the norms have no figures for the
+/// month's year or for the household, or the household needs a rule not built, throws the BPMN error `berakning-saknas` with the
+/// reason in `berakningSaknas`: the model sends the case to a social worker to calculate by
+/// hand. Input that cannot be calculated is for a person to correct: the job goes to an
+/// incident with the reasons, and is not retried.
 pub(crate) struct Calculation {
     norms: Norms,
 }
+
+/// The BPMN error code the calculation throws when the norms cannot calculate the case.
+const NO_CALCULATION_ERROR: &str = "berakning-saknas";
+/// The variable that carries why (Swedish, no personal data).
+const NO_CALCULATION_VAR: &str = "berakningSaknas";
 
 impl Calculation {
     pub(crate) const JOB_TYPE: &str = "forsorjningsstod.calculate";
@@ -42,8 +50,16 @@ impl Calculation {
         let merged = flode_casework::with_ssbtek_incomes(household, ssbtek);
         let household = Household::from_json(&merged.hushall.to_string())
             .map_err(|e| JobFailure::permanent(format!("hushall: {e}")))?;
-        let calculation = calculate(&self.norms, &household)
-            .map_err(|e| JobFailure::permanent(format!("beräkningen kunde inte göras: {e}")))?;
+        let calculation = calculate(&self.norms, &household).map_err(|e| match e {
+            // The norms or the rules cannot say (a year or a household the confirmed figures
+            // do not cover, a rule not built): a social worker calculates the case by hand.
+            CalcError::NoNorm { .. } | CalcError::NormLacks { .. } | CalcError::Unsupported(_) => {
+                let reason = format!("beräkningen kunde inte göras: {e}");
+                let variables = Map::from_iter([(NO_CALCULATION_VAR.to_owned(), json!(reason))]);
+                JobFailure::bpmn_error(NO_CALCULATION_ERROR, reason, variables)
+            }
+            _ => JobFailure::permanent(format!("beräkningen kunde inte göras: {e}")),
+        })?;
         let berakning = serde_json::to_value(&calculation)
             .map_err(|e| JobFailure::permanent(format!("beräkningen: {e}")))?;
         let mut out = Map::new();
@@ -73,7 +89,7 @@ pub(crate) fn norms(settings: &Settings, now: i64) -> anyhow::Result<Norms> {
     for year in missing_open_years(&norms, now) {
         tracing::warn!(
             year,
-            "no riksnorm for {year}: applications for its months stop at the calculation until a riksnorm-{year}.dmn is added (norms_dir)"
+            "no riksnorm for {year}: applications for its months go to a social worker without a calculation until a riksnorm-{year}.dmn is added (norms_dir)"
         );
     }
     Ok(norms)
@@ -460,10 +476,22 @@ mod tests {
     /// A case for december 2026 (alone, rent 6 850 kr, no incomes), with its SSBTEK data
     /// and calculation done: it waits for a social worker's decision.
     async fn case_to_decide(cw: &Casework, who: &Citizen) -> CaseRecord {
+        let case = fetched_case(cw, who, "2026-12").await;
+        let engine = cw.engine();
+        let calc = job(engine, Calculation::JOB_TYPE).await;
+        let worker = Calculation::new(Norms::shipped().expect("norms"));
+        let vars = worker.handle(&calc).await.expect("calculated");
+        complete(engine, &calc, vars).await;
+        case
+    }
+
+    /// A case for `month` (alone, rent 6 850 kr, no incomes), with its SSBTEK data fetched:
+    /// the calculation is next.
+    async fn fetched_case(cw: &Casework, who: &Citizen, month: &str) -> CaseRecord {
         let draft = cw.draft(who).await.expect("draft");
         let rent = cost_field(flode_casework::COSTS[0]);
         for (page, f) in [
-            (Page::Month, form(&[("manad", "2026-12")])),
+            (Page::Month, form(&[("manad", month)])),
             (Page::Household, form(&[("sambo", "nej")])),
             (Page::Children, form(&[])),
             (Page::Costs, form(&[(rent.as_str(), "6850")])),
@@ -484,10 +512,6 @@ mod tests {
             json!({"kallorMedFel": [], "skyddadIdentitet": false}),
         );
         complete(engine, &fetch, ssbtek).await;
-        let calc = job(engine, Calculation::JOB_TYPE).await;
-        let worker = Calculation::new(Norms::shipped().expect("norms"));
-        let vars = worker.handle(&calc).await.expect("calculated");
-        complete(engine, &calc, vars).await;
         case
     }
 
@@ -523,6 +547,76 @@ mod tests {
             name: "Testa Testsson".into(),
             auth_ref: "test-idp".into(),
         }
+    }
+
+    #[tokio::test]
+    async fn a_month_without_a_riksnorm_goes_to_a_social_worker_who_decides_by_hand() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cw = casework(&dir).await;
+        let engine = cw.engine().clone();
+        let store = engine.store().clone();
+        let mut workers = Workers::default();
+        workers.start(&engine, Calculation::new(Norms::shipped().expect("norms")));
+        workers.start(
+            &engine,
+            DecisionLetterWorker::new(engine.clone(), Authority::default()),
+        );
+
+        // January 2027 is open in December 2026, and no riksnorm 2027 ships.
+        let who = citizen("199204722020");
+        let case = fetched_case(&cw, &who, "2027-01").await;
+        let mut tasks = Vec::new();
+        for _ in 0..400 {
+            tasks = store.user_tasks_of(&case.instance_id).await.expect("tasks");
+            if !tasks.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(
+            tasks.iter().map(|t| t.node_id.as_str()).collect::<Vec<_>>(),
+            ["utred-och-besluta"]
+        );
+        let incidents = store
+            .incidents_of(&case.instance_id)
+            .await
+            .expect("incidents");
+        assert!(incidents.is_empty(), "{incidents:?}");
+        let why = variable(&engine, &case.instance_id, NO_CALCULATION_VAR)
+            .await
+            .expect("the reason is kept for the social worker");
+        assert!(
+            why.as_str()
+                .is_some_and(|w| w.contains("ingen riksnorm för år 2027")),
+            "{why}"
+        );
+        assert_eq!(
+            variable(&engine, &case.instance_id, "berakning").await,
+            None
+        );
+        assert_eq!(
+            variable(&engine, &case.instance_id, "delegation").await,
+            None
+        );
+
+        // The social worker's own amount is what the letter grants.
+        decide(&cw, &case, "bifall", "7120").await;
+        let mut documents = Vec::new();
+        for _ in 0..400 {
+            documents = store.case_documents(&case.id).await.expect("documents");
+            if !documents.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        workers.shutdown().await;
+        assert_eq!(documents.len(), 1, "one letter");
+        assert!(documents[0].text.contains("7 120"), "{}", documents[0].text);
+        assert!(
+            documents[0].text.contains("januari 2027"),
+            "{}",
+            documents[0].text
+        );
     }
 
     #[tokio::test]

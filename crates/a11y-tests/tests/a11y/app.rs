@@ -571,6 +571,56 @@ async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>
         "application",
         cw.draft(&who).await.expect("re-application").id,
     );
+
+    // A case the norms could not calculate: the social worker calculates by hand.
+    let other = Citizen {
+        personnummer: "199906644043".into(),
+        name: "Bo Berg".into(),
+        auth_ref: "a11y".into(),
+    };
+    let draft = cw.draft(&other).await.expect("draft");
+    for (page, f) in [
+        (Page::Month, form(&[("manad", month.as_str())])),
+        (Page::Household, form(&[("sambo", "nej")])),
+        (Page::Children, form(&[("atgard", "fortsatt")])),
+        (Page::Costs, form(&[("kostnad-housing", "5400")])),
+        (Page::Incomes, form(&[])),
+        (Page::Assets, form(&[("tillgangar", "nej")])),
+        (Page::OtherNeeds, form(&[("ovriga-behov", "nej")])),
+        (Page::Changes, form(&[("forandringar", "nej")])),
+        (Page::Consent, form(&[("samtycke", "ja")])),
+    ] {
+        cw.save_page(&other, &draft.id, page, &f)
+            .await
+            .expect("page");
+    }
+    let by_hand = cw.submit(&other, &draft.id).await.expect("submit");
+    let fetch = engine
+        .activate_jobs("ssbtek.fetch", "a11y-worker", 1, 60_000)
+        .await
+        .expect("activate");
+    engine
+        .complete_job(
+            &fetch.first().expect("the fetch").job.id,
+            Some("a11y-worker"),
+            vars(json!({"ssbtek": {"kallorMedFel": [], "skyddadIdentitet": false}})),
+        )
+        .await
+        .expect("complete");
+    let calc = engine
+        .activate_jobs("forsorjningsstod.calculate", "a11y-worker", 1, 60_000)
+        .await
+        .expect("activate");
+    engine
+        .throw_job_error(
+            &calc.first().expect("the calculation").job.id,
+            Some("a11y-worker"),
+            "berakning-saknas",
+            vars(json!({"berakningSaknas": "beräkningen kunde inte göras: det finns ingen riksnorm för år 2027 (kända år: 2021, 2026)"})),
+        )
+        .await
+        .expect("throw");
+    ids.insert("case-by-hand", by_hand.id);
 }
 
 async fn start_ansokan(engine: &Engine, business_key: &str, amount: i64) -> String {

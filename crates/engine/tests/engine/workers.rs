@@ -1,6 +1,6 @@
 //! In-process workers (`flode_engine::worker`): a job is completed with the handler's
 //! variables; a transient failure is retried after its backoff; a permanent one raises an
-//! incident at once.
+//! incident at once; a business error takes the path the model gives it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -179,6 +179,111 @@ async fn a_worker_runs_jobs_side_by_side_so_one_slow_call_holds_up_no_other() {
             "{}: the jobs did not run side by side",
             db.name
         );
+        workers.shutdown().await;
+    }
+}
+
+/// Throws `no-data` (with the reason as a variable) when `n` is missing, else completes.
+struct Picky;
+
+impl Handler for Picky {
+    fn job_type(&self) -> &str {
+        "double"
+    }
+
+    async fn handle(&self, job: &ActivatedJob) -> Result<Map<String, Value>, JobFailure> {
+        match job.variables.get("n") {
+            Some(n) => Ok(vars(json!({"doubled": n}))),
+            None => Err(JobFailure::bpmn_error(
+                "no-data",
+                "n saknas",
+                vars(json!({"why": "n saknas"})),
+            )),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_business_error_from_a_worker_takes_the_modelled_path_or_is_an_incident() {
+    let caught = r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-picky" targetNamespace="https://flode.example/test">
+    <bpmn:error id="no-data-error" errorCode="no-data"/>
+    <bpmn:process id="picky" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="double"/>
+    <bpmn:serviceTask id="double"><bpmn:extensionElements><zeebe:taskDefinition type="double" retries="3"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:boundaryEvent id="missing" attachedToRef="double"><bpmn:errorEventDefinition errorRef="no-data-error"/></bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="double" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="missing" targetRef="by-hand"/>
+    <bpmn:userTask id="by-hand"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="by-hand" targetRef="end"/>
+    </bpmn:process>
+</bpmn:definitions>"#;
+    for db in databases() {
+        let (engine, clock) = engine(&db).await;
+        engine
+            .deploy("double.bpmn", &model("double", BODY))
+            .await
+            .expect("deploy");
+        engine.deploy("picky.bpmn", caught).await.expect("deploy");
+        let mut workers = Workers::default();
+        workers.start(&engine, Picky);
+        let store = engine.store().clone();
+
+        // Caught: the boundary's path (a person's task) with the handler's variable.
+        let picky = engine
+            .start("picky", Map::new(), None)
+            .await
+            .expect("start");
+        let mut tasks = Vec::new();
+        for _ in 0..400 {
+            clock.advance(100);
+            tasks = store.user_tasks_of(&picky.id).await.expect("tasks");
+            if !tasks.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(tasks.len(), 1, "{}: the error was not caught", db.name);
+        assert_eq!(tasks[0].node_id, "by-hand", "{}", db.name);
+        let result = store.variables(&picky.id).await.expect("variables");
+        assert!(
+            result
+                .iter()
+                .any(|v| v.name == "why" && v.value == json!("n saknas")),
+            "{}: {result:?}",
+            db.name
+        );
+        assert!(
+            store
+                .incidents_of(&picky.id)
+                .await
+                .expect("incidents")
+                .is_empty()
+        );
+
+        // Uncaught: an incident naming the code, as for an error end event nothing catches.
+        let plain = engine
+            .start("double", Map::new(), None)
+            .await
+            .expect("start");
+        let mut incident = None;
+        for _ in 0..400 {
+            clock.advance(100);
+            if let Some(i) = store
+                .incidents_of(&plain.id)
+                .await
+                .expect("incidents")
+                .pop()
+            {
+                incident = Some(i);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let incident = incident.unwrap_or_else(|| panic!("{}: no incident", db.name));
+        assert!(incident.message.contains("no-data"), "{}", incident.message);
         workers.shutdown().await;
     }
 }

@@ -241,6 +241,10 @@ pub(crate) struct CaseView {
     /// The calculation with a reason on every row, once made.
     #[schema(value_type = Option<Object>)]
     berakning: Option<Value>,
+    /// Why there is no calculation, where the norms could not make one (no riksnorm for the
+    /// year, figures the household needs not confirmed): a person calculates by hand.
+    #[schema(value_type = Option<String>)]
+    berakning_saknas: Option<Value>,
     /// The delegation rules' answer: automated or a person, and why.
     #[schema(value_type = Option<Object>)]
     delegation: Option<Value>,
@@ -468,6 +472,7 @@ pub(crate) async fn show(
         },
         ssbtek: vars.remove("ssbtek"),
         berakning: vars.remove("berakning"),
+        berakning_saknas: vars.remove("berakningSaknas"),
         delegation: vars.remove("delegation"),
         inkomstavvikelser: vars.remove("inkomstavvikelser"),
         beslut: vars.remove("beslut"),

@@ -157,6 +157,8 @@ struct CasePage {
     ssbtek_fetched: bool,
     calculation: Vec<CalcRow>,
     totals: Vec<Pair>,
+    /// Why the norms could not calculate the case (a person calculates by hand).
+    no_calculation: Option<String>,
     proposal: Option<String>,
     delegation: Option<String>,
     /// Where SSBTEK reports more income than the application (counted in).
@@ -598,6 +600,10 @@ async fn case_page(
             incomes,
             calculation,
             totals,
+            no_calculation: vars
+                .get("berakningSaknas")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             proposal,
             delegation,
             deviations,

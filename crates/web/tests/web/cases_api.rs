@@ -653,6 +653,75 @@ async fn a_social_worker_reads_and_decides_through_the_api() {
 }
 
 #[tokio::test]
+async fn a_case_the_norms_cannot_calculate_is_calculated_and_decided_by_hand() {
+    let app = eapp(true).await;
+    let citizen = app.citizen("0").await;
+    let (_, case) = app.apply(&citizen).await;
+    let hanna = app.staff("hanna").await;
+    app.work(
+        "ssbtek.fetch",
+        json!({"ssbtek": {"kallorMedFel": [], "inkomster": [], "skyddadIdentitet": false}}),
+    )
+    .await;
+    // What the calculation worker throws when the month's year has no riksnorm.
+    let why =
+        "beräkningen kunde inte göras: det finns ingen riksnorm för år 2027 (kända år: 2021, 2026)";
+    let calc = app
+        .engine
+        .activate_jobs("forsorjningsstod.calculate", "test", 1, 60_000)
+        .await
+        .expect("activate");
+    let mut vars = serde_json::Map::new();
+    vars.insert("berakningSaknas".into(), json!(why));
+    app.engine
+        .throw_job_error(&calc[0].job.id, Some("test"), "berakning-saknas", vars)
+        .await
+        .expect("throw");
+
+    // The API says why, with no calculation; a person is to decide.
+    let view = app
+        .api(Method::GET, &format!("/api/cases/{case}"), &hanna, None)
+        .await
+        .json();
+    assert_eq!(view["awaitingDecision"], true, "{view}");
+    assert_eq!(view["berakningSaknas"], why);
+    assert_eq!(view["berakning"], Value::Null);
+    assert_eq!(view["delegation"], Value::Null);
+
+    // The case view shows the reason where the calculation would be, and no proposal.
+    let page = app.get(&format!("/arenden/{case}"), &hanna).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(
+        html.contains("Beräkningen kunde inte göras automatiskt:"),
+        "{html}"
+    );
+    assert!(html.contains("ingen riksnorm för år 2027"), "{html}");
+    assert!(
+        html.contains("Inget förslag, eftersom beräkningen saknas."),
+        "{html}"
+    );
+    assert!(!html.contains("Ingen beräkning ännu."), "{html}");
+
+    // The social worker's own amount is the decision.
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/cases/{case}/decision"),
+            &hanna,
+            Some(json!({
+                "utfall": "bifall",
+                "belopp": 7120,
+                "motivering": "Behovet är beräknat manuellt enligt riksnormen.",
+                "lagrum": ["4 kap. 1 § socialtjänstlagen (2025:400)"],
+            })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["belopp"], 7120);
+}
+
+#[tokio::test]
 async fn notes_messages_and_letters_through_the_api() {
     let app = eapp(true).await;
     let citizen = app.citizen("0").await;
