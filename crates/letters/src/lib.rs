@@ -9,10 +9,12 @@
 //! naming the field and the character, never silently dropped.
 
 mod document;
+mod icc;
 mod layout;
 mod metrics;
 mod pdf;
 mod text;
+mod truetype;
 mod winansi;
 
 /// A decision on an application for ekonomiskt bistånd, as the applicant is told it.
@@ -91,7 +93,7 @@ pub struct CalculationRow {
 /// Why a letter could not be rendered. Messages are in Swedish: they reach case workers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LetterError {
-    /// A field holds a character the letter's font (Helvetica, WinAnsi) cannot show.
+    /// A field holds a character the letter's fonts (DejaVu Sans in WinAnsi) cannot show.
     #[error(
         "fältet {field} innehåller tecknet {character:?} (U+{:04X}) som inte kan skrivas i brevet",
         u32::from(*character)
@@ -102,6 +104,9 @@ pub enum LetterError {
         /// The character that cannot be shown.
         character: char,
     },
+    /// A shipped font could not be embedded (a defect of the build, not of the letter).
+    #[error("brevets typsnitt kunde inte bäddas in: {0}")]
+    Font(String),
 }
 
 /// The letter as an A4 PDF.
@@ -109,7 +114,7 @@ pub fn render_pdf(letter: &DecisionLetter) -> Result<Vec<u8>, LetterError> {
     document::check(letter)?;
     let doc = document::Document::new(letter);
     let pages = layout::lay_out(&doc)?;
-    Ok(pdf::write(&doc, &pages))
+    pdf::write(&doc, &pages)
 }
 
 /// The letter as plain text: the same content as the PDF, in reading order, one paragraph a

@@ -1,4 +1,4 @@
-//! Unicode → WinAnsiEncoding, the single-byte encoding of the standard fonts. It covers
+//! Unicode → WinAnsiEncoding, the single-byte encoding the letters' fonts are set in. It covers
 //! Swedish (å ä ö é), the en dash and the Latin-1 range; anything else is an error, so that
 //! no character of a letter is dropped or replaced without anyone noticing.
 
@@ -41,6 +41,14 @@ pub(crate) fn encode_char(c: char) -> Option<u8> {
     }
 }
 
+/// The character of WinAnsi `code`, or `None` where WinAnsi defines none.
+pub(crate) fn decode(code: u8) -> Option<char> {
+    match code {
+        0x20..=0x7E | 0xA0..=0xFF => Some(char::from(code)),
+        _ => HIGH.iter().find(|(_, b)| *b == code).map(|&(c, _)| c),
+    }
+}
+
 /// `text` as WinAnsi bytes; the error carries the first character that has no code.
 pub(crate) fn encode(text: &str) -> Result<Vec<u8>, char> {
     text.chars().map(|c| encode_char(c).ok_or(c)).collect()
@@ -63,6 +71,11 @@ mod tests {
             Ok(b"Beslut 4 kap. 1 \xa7".to_vec())
         );
         assert_eq!(encode_char('\u{a0}'), Some(0xA0));
+        for code in 0..=0xFF {
+            if let Some(c) = super::decode(code) {
+                assert_eq!(encode_char(c), Some(code), "{c}");
+            }
+        }
     }
 
     #[test]

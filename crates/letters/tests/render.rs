@@ -1,5 +1,5 @@
 //! The three outcomes as text snapshots, and the PDF's shape: header, trailer, determinism,
-//! pages. All data is synthetic.
+//! PDF/A parts, pages. All data is synthetic.
 
 use flode_letters::{
     CalculationRow, DecisionLetter, LetterError, Outcome, Recipient, render_pdf, render_text,
@@ -200,10 +200,18 @@ fn pdf_is_a_complete_reproducible_file() {
             "same input, same bytes"
         );
         let text = String::from_utf8_lossy(&pdf);
-        assert!(text.contains("/BaseFont /Helvetica-Bold"));
-        assert!(text.contains("/Encoding /WinAnsiEncoding"));
-        assert!(!text.contains("/FontFile"), "no embedded font");
         assert!(!text.contains("/CreationDate"), "no timestamp");
+        // PDF/A-1b: fonts embedded, an output intent, XMP that says so, an identifier.
+        assert!(text.contains("+DejaVuSans-Bold"), "a subset's name");
+        assert_eq!(text.matches("/Subtype /TrueType").count(), 2);
+        assert_eq!(text.matches("/FontFile2").count(), 2, "both fonts embedded");
+        assert!(text.contains("/Encoding /WinAnsiEncoding"));
+        assert!(text.contains("/S /GTS_PDFA1"), "output intent");
+        assert!(text.contains("/DestOutputProfile"));
+        assert!(pdf.starts_with(b"%PDF-1.4"));
+        assert!(text.contains("<pdfaid:part>1</pdfaid:part>"));
+        assert!(text.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+        assert!(text.contains("/ID ["), "file identifier");
     }
 }
 
@@ -222,7 +230,7 @@ fn short_letter_fits_two_pages_and_long_calculation_flows_onward() {
 fn unencodable_character_names_field_and_character() {
     let mut letter = bifall();
     letter.calculation[2].reason = "Hyra 🏠 enligt avi".into();
-    let err = render_pdf(&letter).expect_err("emoji cannot be set in Helvetica");
+    let err = render_pdf(&letter).expect_err("emoji cannot be set in WinAnsi");
     assert_eq!(
         err,
         LetterError::Unencodable {
@@ -233,4 +241,66 @@ fn unencodable_character_names_field_and_character() {
     assert!(err.to_string().contains("U+1F3E0"), "{err}");
     // The text version has no font limits.
     assert!(render_text(&letter).contains('🏠'));
+}
+
+/// Turns on the PDF/A validation below (`scripts/test` sets it, after
+/// `scripts/install-pdfa-validator`).
+const PDFA_GATE: &str = "FLODE_PDFA";
+
+/// Apache PDFBox Preflight and what it needs, as Debian installs them.
+const PREFLIGHT: [&str; 7] = [
+    "/usr/share/java/preflight.jar",
+    "/usr/share/java/pdfbox2.jar",
+    "/usr/share/java/xmpbox.jar",
+    "/usr/share/java/fontbox2.jar",
+    "/usr/share/java/commons-logging.jar",
+    "/usr/share/java/javax.activation.jar",
+    "/usr/share/java/jaxb-api.jar",
+];
+
+#[test]
+fn every_kind_of_letter_is_valid_pdf_a_1b_by_pdfbox_preflight() {
+    if std::env::var(PDFA_GATE).as_deref() != Ok("1") {
+        eprintln!(
+            "\n*** SKIPPED: the letters' PDF/A validation did not run: set {PDFA_GATE}=1 \
+             (scripts/test does; it needs scripts/install-pdfa-validator) ***\n"
+        );
+        return;
+    }
+    for jar in PREFLIGHT {
+        assert!(
+            std::path::Path::new(jar).exists(),
+            "{jar} is missing: run scripts/install-pdfa-validator"
+        );
+    }
+    let without_calculation = DecisionLetter {
+        calculation: Vec::new(),
+        totals: vec![("Att betala ut".into(), 7120)],
+        ..bifall()
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let letters = [
+        ("bifall", bifall()),
+        ("delvis-bifall", delvis_bifall()),
+        ("avslag", avslag()),
+        ("lang", long()),
+        ("utan-berakning", without_calculation),
+    ];
+    for (name, letter) in letters {
+        let path = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&path, render_pdf(&letter).expect("renders")).expect("write");
+        let out = std::process::Command::new("java")
+            .arg("-cp")
+            .arg(PREFLIGHT.join(":"))
+            .arg("org.apache.pdfbox.preflight.Validator_A1b")
+            .arg(&path)
+            .output()
+            .expect("java runs (scripts/install-pdfa-validator)");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            said.contains("is a valid PDF/A-1b file"),
+            "{name}: {said}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
