@@ -133,7 +133,9 @@ mod tests {
             assert!(offset + len <= p.len());
             seen.push(String::from_utf8_lossy(&p[entry..entry + 4]).into_owned());
         }
-        for tag in ["desc", "cprt", "wtpt", "rXYZ", "gXYZ", "bXYZ", "rTRC", "gTRC", "bTRC"] {
+        for tag in [
+            "desc", "cprt", "wtpt", "rXYZ", "gXYZ", "bXYZ", "rTRC", "gTRC", "bTRC",
+        ] {
             assert!(seen.iter().any(|s| s == tag), "{tag}");
         }
         // The colorants add up to the D50 white of the connection space.

@@ -1,12 +1,12 @@
 //! Decision letters (beslutsbrev) for ekonomiskt bistånd: [`render_pdf`] sets a
-//! [`DecisionLetter`] as an A4 PDF in Helvetica (a standard font, nothing embedded), and
+//! [`DecisionLetter`] as an A4 PDF/A-1b in DejaVu Sans (embedded, for archiving), and
 //! [`render_text`] gives the same content as plain text for the case file and as a text
 //! alternative. Both are built from one Swedish content model (`document.rs`), so they
 //! cannot say different things.
 //!
-//! Pure and deterministic: the same letter gives the same bytes (no dates, ids or
-//! compression in the PDF). Text is encoded as WinAnsi; a character outside it is an error
-//! naming the field and the character, never silently dropped.
+//! Pure and deterministic: the same letter gives the same bytes (no dates or random ids in
+//! the PDF). Text is encoded as WinAnsi; a character outside it is an error naming the field
+//! and the character, never silently dropped.
 
 mod document;
 mod icc;

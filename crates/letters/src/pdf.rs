@@ -177,7 +177,10 @@ fn embed(pdf: &mut Pdf, font: Font, chars: &[char]) -> Result<(), LetterError> {
     let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&subset, 6);
     pdf.stream(file_id, &deflated)
         .filter(Filter::FlateDecode)
-        .pair(Name(b"Length1"), i32::try_from(subset.len()).unwrap_or(i32::MAX));
+        .pair(
+            Name(b"Length1"),
+            i32::try_from(subset.len()).unwrap_or(i32::MAX),
+        );
     Ok(())
 }
 

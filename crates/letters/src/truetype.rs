@@ -62,7 +62,9 @@ impl<'a> TrueType<'a> {
             tables.insert(tag, table);
         }
         let font = Self { tables };
-        for tag in [b"head", b"hhea", b"hmtx", b"maxp", b"loca", b"glyf", b"cmap"] {
+        for tag in [
+            b"head", b"hhea", b"hmtx", b"maxp", b"loca", b"glyf", b"cmap",
+        ] {
             font.table(tag)?;
         }
         Ok(font)
@@ -427,7 +429,11 @@ mod tests {
         let font = TrueType::parse(REGULAR).expect("parse");
         let chars: Vec<char> = "Beslut om försörjningsstöd – Å".chars().collect();
         let program = font.subset(&chars).expect("subset");
-        assert!(program.len() < REGULAR.len() / 10, "{} bytes", program.len());
+        assert!(
+            program.len() < REGULAR.len() / 10,
+            "{} bytes",
+            program.len()
+        );
         let subset = TrueType::parse(&program).expect("the subset parses");
         assert_eq!(checksum(&program), 0xB1B0_AFBA, "head's adjustment");
         for &c in &chars {
@@ -444,7 +450,9 @@ mod tests {
         }
         assert_eq!(subset.glyph_id('Z').expect("cmap"), None);
         // 'Å' is a composite (A + ring): its parts came along and were renumbered.
-        let ring = subset.glyph(subset.glyph_id('Å').expect("cmap").expect("Å")).expect("Å");
+        let ring = subset
+            .glyph(subset.glyph_id('Å').expect("cmap").expect("Å"))
+            .expect("Å");
         if i16_at(ring, 0).expect("contours") < 0 {
             let part = u16_at(ring, 12).expect("part");
             assert!(part < subset.num_glyphs().expect("maxp"), "part {part}");
