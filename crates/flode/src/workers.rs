@@ -54,9 +54,13 @@ impl Calculation {
             // The norms or the rules cannot say (a year or a household the confirmed figures
             // do not cover, a rule not built): a social worker calculates the case by hand.
             CalcError::NoNorm { .. } | CalcError::NormLacks { .. } | CalcError::Unsupported(_) => {
-                let reason = format!("beräkningen kunde inte göras: {e}");
-                let variables = Map::from_iter([(NO_CALCULATION_VAR.to_owned(), json!(reason))]);
-                JobFailure::bpmn_error(NO_CALCULATION_ERROR, reason, variables)
+                let variables =
+                    Map::from_iter([(NO_CALCULATION_VAR.to_owned(), json!(e.to_string()))]);
+                JobFailure::bpmn_error(
+                    NO_CALCULATION_ERROR,
+                    format!("beräkningen kunde inte göras: {e}"),
+                    variables,
+                )
             }
             _ => JobFailure::permanent(format!("beräkningen kunde inte göras: {e}")),
         })?;

@@ -572,7 +572,8 @@ async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>
         cw.draft(&who).await.expect("re-application").id,
     );
 
-    // A case the norms could not calculate: the social worker calculates by hand.
+    // A case the norms could not calculate (children, in a year with only the adults'
+    // totals confirmed): the social worker calculates by hand.
     let other = Citizen {
         personnummer: "199906644043".into(),
         name: "Bo Berg".into(),
@@ -582,6 +583,14 @@ async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>
     for (page, f) in [
         (Page::Month, form(&[("manad", month.as_str())])),
         (Page::Household, form(&[("sambo", "nej")])),
+        (
+            Page::Children,
+            form(&[
+                ("barn-alder", "4"),
+                ("barn-lunch", "nej"),
+                ("atgard", "lagg-till"),
+            ]),
+        ),
         (Page::Children, form(&[("atgard", "fortsatt")])),
         (Page::Costs, form(&[("kostnad-housing", "5400")])),
         (Page::Incomes, form(&[])),
@@ -616,7 +625,7 @@ async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>
             &calc.first().expect("the calculation").job.id,
             Some("a11y-worker"),
             "berakning-saknas",
-            vars(json!({"berakningSaknas": "beräkningen kunde inte göras: det finns ingen riksnorm för år 2027 (kända år: 2021, 2026)"})),
+            vars(json!({"berakningSaknas": "riksnorm 2026 saknar bekräftade belopp för hushåll med barn eller i delat boende (bara totalbeloppen för ensamstående och sambor utan barn är bekräftade)"})),
         )
         .await
         .expect("throw");

@@ -316,6 +316,7 @@ staff-case-decided-by = Decided by
 staff-case-decide = Decide
 staff-case-amount-per-month = Amount per month (kronor)
 staff-case-amount-hint = The amount proposed by the calculation is filled in. If refused: 0.
+staff-case-amount-hint-by-hand = The amount by your own calculation. If refused: 0.
 staff-case-reasons-hint = The reasons for the decision in plain language (Administrative Procedure Act, section 32). The text appears in the decision letter, so write it in Swedish.
 staff-case-decide-button = Make the decision
 staff-case-notes = Journal notes

@@ -288,6 +288,7 @@ staff-case-decided-by = Beslutat av
 staff-case-decide = Besluta
 staff-case-amount-per-month = Belopp per månad (kronor)
 staff-case-amount-hint = Förslaget enligt beräkningen är ifyllt. Vid avslag: 0.
+staff-case-amount-hint-by-hand = Beloppet enligt din manuella beräkning. Vid avslag: 0.
 staff-case-reasons-hint = Skälen för beslutet i klarspråk (förvaltningslagen 32 §). Texten står i beslutsbrevet.
 staff-case-decide-button = Fatta beslut
 staff-case-notes = Journalanteckningar

@@ -702,6 +702,14 @@ async fn a_case_the_norms_cannot_calculate_is_calculated_and_decided_by_hand() {
         "{html}"
     );
     assert!(!html.contains("Ingen beräkning ännu."), "{html}");
+    assert!(
+        html.contains("Beloppet enligt din manuella beräkning."),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Förslaget enligt beräkningen är ifyllt."),
+        "{html}"
+    );
 
     // The social worker's own amount is the decision.
     let r = app
