@@ -657,6 +657,8 @@ async fn settle<B: Browsers>(
         outcome: outcome.into(),
         step,
         message,
+        sign_ins: i64::from(report.sign_ins),
+        relogins: i64::from(report.relogins),
     };
     if let Err(e) = store.insert_robot_run(&record).await {
         tracing::warn!(robot, job = %job.id, error = %e, "robot run not recorded");

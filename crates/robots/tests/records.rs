@@ -222,7 +222,7 @@ async fn reviews_credentials_and_evidence_keep_what_a_person_needs() {
 /// case's deadline or waiting too long.
 #[tokio::test]
 async fn monitoring_reads_count_queues_runs_and_items_at_risk() {
-    use flode_store::{CaseRecord, JobRecord, RobotRunRecord};
+    use flode_store::{CaseRecord, JobRecord, RobotActivity, RobotRunRecord};
 
     const HOUR: i64 = 3_600_000;
     let now = 100 * HOUR;
@@ -325,6 +325,8 @@ async fn monitoring_reads_count_queues_runs_and_items_at_risk() {
                 outcome: outcome.into(),
                 step: (outcome == "business" || outcome == "system").then(|| "sök".into()),
                 message: (outcome == "business").then(|| "Personen finns inte".into()),
+                sign_ins: 1,
+                relogins: i64::from(outcome == "system"),
             };
         for r in [
             run("r1", "a", now - 90 * 60_000, now - 59 * 60_000, "done"),
@@ -364,10 +366,20 @@ async fn monitoring_reads_count_queues_runs_and_items_at_risk() {
             "{}",
             db.name
         );
-        // a: one minute of r1 falls in the last hour, plus r2's six seconds.
+        // a: one minute of r1 falls in the last hour, plus r2's six seconds; each run signed
+        // in once, b's system exception after a lost session.
+        let activity = |robot: &str, busy_ms, sign_ins, relogins| RobotActivity {
+            robot: robot.into(),
+            busy_ms,
+            sign_ins,
+            relogins,
+        };
         assert_eq!(
-            store.robot_busy_ms(now - HOUR).await.expect("busy"),
-            vec![("a".to_owned(), 60_000 + 6_000), ("b".to_owned(), 3_000)],
+            store.robot_activity(now - HOUR).await.expect("activity"),
+            vec![
+                activity("a", 60_000 + 6_000, 2, 0),
+                activity("b", 3_000, 2, 1)
+            ],
             "{}",
             db.name
         );

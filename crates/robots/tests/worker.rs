@@ -642,6 +642,23 @@ async fn a_kept_session_signs_in_once_until_a_system_exception_closes_the_browse
             "{}: a new browser after the system exception, signed in anew",
             w.name
         );
+        // The runs store their sign-ins, oldest first: the first item's, none for the
+        // second, the broken item's (on the kept session), the fresh browser's.
+        let mut runs = store.robot_runs_since(since).await.expect("runs");
+        runs.sort_by_key(|r| (r.ended_at, r.id.clone()));
+        assert_eq!(
+            runs.iter()
+                .map(|r| (r.outcome.as_str(), r.sign_ins, r.relogins))
+                .collect::<Vec<_>>(),
+            [
+                ("done", 1, 0),
+                ("done", 0, 0),
+                ("system", 0, 0),
+                ("done", 1, 0)
+            ],
+            "{}",
+            w.name
+        );
         robots.shutdown().await;
     }
 }

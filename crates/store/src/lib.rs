@@ -35,8 +35,8 @@ pub use oidc::OidcLoginRecord;
 pub use queries::{InstanceFilter, InstanceSummary, JobSummary, Page, Stats};
 pub use records::*;
 pub use robots::{
-    RobotCredentialRecord, RobotEvidenceRecord, RobotRecord, RobotReviewRecord, RobotRunRecord,
-    RobotTargetRecord,
+    RobotActivity, RobotCredentialRecord, RobotEvidenceRecord, RobotRecord, RobotReviewRecord,
+    RobotRunRecord, RobotTargetRecord,
 };
 pub use tx::Tx;
 

@@ -58,6 +58,19 @@ pub struct RobotRunRecord {
     pub step: Option<String>,
     /// Never personal data: the scripts' messages and WebDriver's.
     pub message: Option<String>,
+    /// Times the run signed in to the legacy system (0 when it began signed in).
+    pub sign_ins: i64,
+    /// Of those, sign-ins after the session was lost mid-run.
+    pub relogins: i64,
+}
+
+/// One robot's runs over a period ([`Store::robot_activity`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RobotActivity {
+    pub robot: String,
+    pub busy_ms: i64,
+    pub sign_ins: i64,
+    pub relogins: i64,
 }
 
 /// A work item a business exception stopped, for a person.
@@ -102,8 +115,7 @@ pub struct RobotCredentialRecord {
 
 const TARGET_COLUMNS: &str = "name, url, ui, seats, maintenance, script_version, updated_at";
 const ROBOT_COLUMNS: &str = "id, node, pool, tags, state, job_id, target, heartbeat_at, started_at";
-const RUN_COLUMNS: &str =
-    "id, job_id, job_type, robot, target, script, started_at, ended_at, outcome, step, message";
+const RUN_COLUMNS: &str = "id, job_id, job_type, robot, target, script, started_at, ended_at, outcome, step, message, sign_ins, relogins";
 const REVIEW_COLUMNS: &str = "job_id, instance_id, job_type, target, step, message, created_at, resolved_at, resolved_by, resolution";
 const CREDENTIAL_COLUMNS: &str =
     "id, target, username, key_id, nonce, secret, created_at, retired_at";
@@ -147,6 +159,8 @@ fn run(r: &AnyRow) -> Result<RobotRunRecord, Error> {
         outcome: r.try_get("outcome")?,
         step: r.try_get("step")?,
         message: r.try_get("message")?,
+        sign_ins: r.try_get("sign_ins")?,
+        relogins: r.try_get("relogins")?,
     })
 }
 
@@ -432,8 +446,8 @@ impl Store {
 
     pub async fn insert_robot_run(&self, r: &RobotRunRecord) -> Result<(), Error> {
         sqlx::query(
-            "INSERT INTO robot_runs (id, job_id, job_type, robot, target, script, started_at, ended_at, outcome, step, message) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO robot_runs (id, job_id, job_type, robot, target, script, started_at, ended_at, outcome, step, message, sign_ins, relogins) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(r.id.clone())
         .bind(r.job_id.clone())
@@ -446,6 +460,8 @@ impl Store {
         .bind(r.outcome.clone())
         .bind(r.step.clone())
         .bind(r.message.clone())
+        .bind(r.sign_ins)
+        .bind(r.relogins)
         .execute(&self.writer)
         .await?;
         Ok(())
@@ -840,18 +856,27 @@ impl Store {
             .collect()
     }
 
-    /// Per robot, the milliseconds its runs spent working at or after `since` (a run that
-    /// began earlier counts from `since`), for its utilisation.
-    pub async fn robot_busy_ms(&self, since: i64) -> Result<Vec<(String, i64)>, Error> {
+    /// Per robot, what its runs that ended at or after `since` did: the milliseconds they
+    /// spent working from `since` on (a run that began earlier counts from `since`), for
+    /// its utilisation, and their sign-ins and relogins.
+    pub async fn robot_activity(&self, since: i64) -> Result<Vec<RobotActivity>, Error> {
         let rows = sqlx::query(
-            "SELECT robot, CAST(SUM(ended_at - CASE WHEN started_at < $1 THEN $1 ELSE started_at END) AS BIGINT) AS busy \
+            "SELECT robot, CAST(SUM(ended_at - CASE WHEN started_at < $1 THEN $1 ELSE started_at END) AS BIGINT) AS busy, \
+             CAST(SUM(sign_ins) AS BIGINT) AS sign_ins, CAST(SUM(relogins) AS BIGINT) AS relogins \
              FROM robot_runs WHERE ended_at >= $1 GROUP BY robot ORDER BY robot",
         )
         .bind(since)
         .read_all(self.reads())
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("robot")?, r.try_get("busy")?)))
+            .map(|r| {
+                Ok(RobotActivity {
+                    robot: r.try_get("robot")?,
+                    busy_ms: r.try_get("busy")?,
+                    sign_ins: r.try_get("sign_ins")?,
+                    relogins: r.try_get("relogins")?,
+                })
+            })
             .collect()
     }
 

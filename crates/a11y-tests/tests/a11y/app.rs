@@ -461,6 +461,8 @@ async fn seed_robots(engine: &Engine) {
                 outcome: outcome.into(),
                 step: step.map(str::to_owned),
                 message: message.map(str::to_owned),
+                sign_ins: 1,
+                relogins: i64::from(outcome == "system"),
             })
             .await
             .expect("run");

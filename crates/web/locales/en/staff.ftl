@@ -499,6 +499,8 @@ staff-robots-column-target = Target system
 staff-robots-column-work-item = Work item
 staff-robots-column-heartbeat = Last heartbeat
 staff-robots-column-utilisation = Utilisation in the last hour
+staff-robots-column-sign-ins = Sign-ins in the last hour
+staff-robots-sign-ins-with-relogins = { $count } ({ $relogins } after a lost session)
 staff-robots-state =
     { $code ->
         [idle] Idle

@@ -467,6 +467,8 @@ staff-robots-column-target = Målsystem
 staff-robots-column-work-item = Arbetsobjekt
 staff-robots-column-heartbeat = Senaste signal
 staff-robots-column-utilisation = Beläggning senaste timmen
+staff-robots-column-sign-ins = Inloggningar senaste timmen
+staff-robots-sign-ins-with-relogins = { $count } (varav { $relogins } efter tappad session)
 staff-robots-state =
     { $code ->
         [idle] Ledig

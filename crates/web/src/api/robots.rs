@@ -104,6 +104,10 @@ pub(crate) struct RobotView {
     pub(crate) heartbeat_age_seconds: i64,
     /// Busy time of its runs that ended in the last hour, per hour (0–1).
     pub(crate) utilisation: f64,
+    /// Sign-ins to legacy systems by its runs that ended in the last hour.
+    pub(crate) sign_ins_last_hour: i64,
+    /// Of those, sign-ins after a session was lost mid-run.
+    pub(crate) relogins_last_hour: i64,
     #[serde(skip)]
     pub(crate) heartbeat_at_ms: i64,
 }
@@ -196,7 +200,7 @@ pub(crate) async fn dashboard(store: &Store, now: i64) -> Result<Dashboard, flod
     let day = store.robot_run_counts(now - DAY_MS).await?;
     let reviews = store.open_robot_reviews().await?;
     let causes = store.robot_failure_causes(now - DAY_MS).await?;
-    let busy = store.robot_busy_ms(now - HOUR_MS).await?;
+    let activity = store.robot_activity(now - HOUR_MS).await?;
     let robots = store.robots().await?;
     let targets = store.robot_targets().await?;
     let seats = store.robot_seats_in_use(now).await?;
@@ -258,10 +262,10 @@ pub(crate) async fn dashboard(store: &Store, now: i64) -> Result<Dashboard, flod
     let robots = robots
         .into_iter()
         .map(|r| {
-            let busy_ms = busy
+            let (busy_ms, sign_ins, relogins) = activity
                 .iter()
-                .find(|(id, _)| *id == r.id)
-                .map_or(0, |(_, ms)| *ms);
+                .find(|a| a.robot == r.id)
+                .map_or((0, 0, 0), |a| (a.busy_ms, a.sign_ins, a.relogins));
             // Whole milliseconds of one hour: exact in f64.
             #[allow(clippy::cast_precision_loss)]
             let utilisation = (busy_ms.clamp(0, HOUR_MS) as f64) / (HOUR_MS as f64);
@@ -272,6 +276,8 @@ pub(crate) async fn dashboard(store: &Store, now: i64) -> Result<Dashboard, flod
                 heartbeat_age_seconds: (now - r.heartbeat_at).max(0) / 1000,
                 heartbeat_at_ms: r.heartbeat_at,
                 utilisation,
+                sign_ins_last_hour: sign_ins,
+                relogins_last_hour: relogins,
                 id: r.id,
                 node: r.node,
                 pool: r.pool,

@@ -81,6 +81,7 @@ struct RobotRow {
     job_id: String,
     heartbeat: String,
     utilisation: String,
+    sign_ins: String,
 }
 
 struct TargetRow {
@@ -186,6 +187,17 @@ fn dashboard_page(
             job_id: r.job_id.clone().unwrap_or_default(),
             heartbeat: tr.with("staff-robots-ago", "age", age(tr, now - r.heartbeat_at_ms)),
             utilisation: format!("{} %", (r.utilisation * 100.0).round()),
+            sign_ins: if r.relogins_last_hour > 0 {
+                tr.with_args(
+                    "staff-robots-sign-ins-with-relogins",
+                    &[
+                        ("count", r.sign_ins_last_hour.to_string()),
+                        ("relogins", r.relogins_last_hour.to_string()),
+                    ],
+                )
+            } else {
+                r.sign_ins_last_hour.to_string()
+            },
         })
         .collect();
     let mut errors = Vec::new();

@@ -338,6 +338,8 @@ async fn seed(engine: &Engine) -> Seeded {
                 outcome: outcome.into(),
                 step: step.map(str::to_owned),
                 message: message.map(str::to_owned),
+                sign_ins: 1,
+                relogins: i64::from(outcome == "system"),
             })
             .await
             .expect("run");
@@ -464,6 +466,11 @@ async fn the_dashboard_shows_queues_failures_robots_targets_and_items_at_risk() 
         assert!(html.contains("Ingen signal</strong> <span class=\"secondary\">(Ledig)</span>"));
         assert!(html.contains("<code class=\"nowrap\">nod-2/robot-1</code>"));
         assert!(html.contains("<td>Arbetar</td><td>simifo</td>"), "{html}");
+        // Its four runs of the last hour signed in four times, once after a lost session.
+        assert!(
+            html.contains("<td class=\"numeric\">4 (varav 1 efter tappad session)</td></tr>"),
+            "{html}"
+        );
         // The target: one of two seats, its UI version, no maintenance, no pin.
         assert!(html.contains("<dd>1 av 2</dd>"), "{html}");
         assert!(html.contains("<dd>v1</dd>"));
@@ -527,6 +534,17 @@ async fn the_dashboard_shows_queues_failures_robots_targets_and_items_at_risk() 
             .collect();
         assert_eq!(dead.len(), 2, "{d}");
         assert_eq!(dead[0]["id"], "nod-2/robot-1");
+        let working = d["robots"]
+            .as_array()
+            .expect("robots")
+            .iter()
+            .find(|r| r["id"] == ROBOT)
+            .expect("the working robot");
+        assert_eq!(
+            (&working["signInsLastHour"], &working["reloginsLastHour"]),
+            (&json!(4), &json!(1)),
+            "{d}"
+        );
         assert_eq!(d["targets"][0]["seatsInUse"], 1);
         assert_eq!(d["targets"][0]["seats"], 2);
         assert_eq!(d["failureCauses"][0]["count"], 2);
