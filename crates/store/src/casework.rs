@@ -177,20 +177,83 @@ fn decode_application(r: &AnyRow) -> Result<ApplicationRecord, Error> {
     })
 }
 
+/// A result row read by position, from sqlx or from rusqlite ([`crate::inline`]), so that
+/// one decoder serves both.
+trait Columns {
+    fn text(&self, i: usize) -> Result<String, Error>;
+    fn opt_text(&self, i: usize) -> Result<Option<String>, Error>;
+    fn int(&self, i: usize) -> Result<i64, Error>;
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, Error>;
+}
+
+impl Columns for AnyRow {
+    fn text(&self, i: usize) -> Result<String, Error> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, Error> {
+        Ok(self.try_get(i)?)
+    }
+    fn int(&self, i: usize) -> Result<i64, Error> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, Error> {
+        Ok(self.try_get(i)?)
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn text(&self, i: usize) -> Result<String, Error> {
+        self.get(i).map_err(Error::Inline)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, Error> {
+        self.get(i).map_err(Error::Inline)
+    }
+    fn int(&self, i: usize) -> Result<i64, Error> {
+        self.get(i).map_err(Error::Inline)
+    }
+    fn opt_int(&self, i: usize) -> Result<Option<i64>, Error> {
+        self.get(i).map_err(Error::Inline)
+    }
+}
+
 /// A session from the first eight columns of its queries: id_hash, subject, name, idp,
 /// auth_ref, created_at, expires_at, ended_at, in that order (by position, since the
 /// joined read renames them).
-fn decode_citizen_session(r: &AnyRow) -> Result<CitizenSessionRecord, Error> {
+fn decode_citizen_session(r: &impl Columns) -> Result<CitizenSessionRecord, Error> {
     Ok(CitizenSessionRecord {
-        id_hash: r.try_get(0)?,
-        subject: r.try_get(1)?,
-        name: r.try_get(2)?,
-        idp: r.try_get(3)?,
-        auth_ref: r.try_get(4)?,
-        created_at: r.try_get(5)?,
-        expires_at: r.try_get(6)?,
-        ended_at: r.try_get(7)?,
+        id_hash: r.text(0)?,
+        subject: r.text(1)?,
+        name: r.text(2)?,
+        idp: r.text(3)?,
+        auth_ref: r.text(4)?,
+        created_at: r.int(5)?,
+        expires_at: r.int(6)?,
+        ended_at: r.opt_int(7)?,
     })
+}
+
+/// The joined read's row: the session, then the application's columns (in
+/// [`APPLICATION_COLUMNS`]' order) when it is the person's own.
+fn decode_session_with_application(
+    r: &impl Columns,
+) -> Result<(CitizenSessionRecord, Option<ApplicationRecord>), Error> {
+    let session = decode_citizen_session(r)?;
+    let Some(id) = r.opt_text(8)? else {
+        return Ok((session, None));
+    };
+    let application = ApplicationRecord {
+        id,
+        kind: r.text(9)?,
+        applicant: r.text(10)?,
+        month: r.text(11)?,
+        state: r.text(12)?,
+        answers: parse_json("applications.answers", &r.text(13)?)?,
+        auth_ref: r.opt_text(14)?,
+        created_at: r.int(15)?,
+        updated_at: r.int(16)?,
+        submitted_at: r.opt_int(17)?,
+    };
+    Ok((session, Some(application)))
 }
 
 fn decode_case(r: &AnyRow) -> Result<CaseRecord, Error> {
@@ -352,7 +415,8 @@ impl Store {
 
     /// As [`Store::citizen_session`], with the application `application_id` read in the
     /// same statement if it is the session's person's own (`None` if it is not, or there is
-    /// none): a signed-in page about one application costs one round trip.
+    /// none): a signed-in page about one application costs one round trip, and on a SQLite
+    /// file none at all (read on the calling thread, [`crate::inline`]).
     pub async fn citizen_session_with_application(
         &self,
         id_hash: &str,
@@ -373,6 +437,17 @@ impl Store {
                 application.join(", ")
             )
         });
+        if let Some(inline) = self.inline() {
+            return inline
+                .read(|c| {
+                    let mut statement = c.prepare_cached(&SQL)?;
+                    let mut rows = statement.query(rusqlite::named_params! {
+                        "$1": id_hash, "$2": now, "$3": application_id,
+                    })?;
+                    Ok(rows.next()?.map(decode_session_with_application))
+                })?
+                .transpose();
+        }
         let Some(r) = sqlx::query(AssertSqlSafe(SQL.as_str()))
             .bind(id_hash.to_owned())
             .bind(now)
@@ -382,12 +457,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let session = decode_citizen_session(&r)?;
-        let application = match r.try_get::<Option<String>, _>("id")? {
-            Some(_) => Some(decode_application(&r)?),
-            None => None,
-        };
-        Ok(Some((session, application)))
+        decode_session_with_application(&r).map(Some)
     }
 
     /// Moves a live citizen session's end to `expires_at` (activity); an ended one stays

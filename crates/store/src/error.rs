@@ -35,4 +35,7 @@ pub enum Error {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A database error of a read on the calling thread (SQLite, `inline.rs`).
+    #[error("database error: {0}")]
+    Inline(#[source] rusqlite::Error),
 }

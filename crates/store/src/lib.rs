@@ -11,6 +11,7 @@ mod auth;
 mod batch;
 mod casework;
 mod error;
+mod inline;
 mod integration_log;
 pub mod jobs;
 mod oidc;
@@ -83,6 +84,8 @@ pub struct Store {
     url: std::sync::Arc<str>,
     /// Reads outside a transaction.
     reads: std::sync::Arc<reads::Reads>,
+    /// The hottest reads on a SQLite file, on the calling thread.
+    inline: Option<std::sync::Arc<inline::InlineReads>>,
     /// Transactions on PostgreSQL; on SQLite, the readers of the store's few reads that
     /// need an executor of sqlx's own.
     pool: AnyPool,
@@ -145,6 +148,12 @@ impl Store {
                 options.max_connections,
                 ACQUIRE_TIMEOUT,
             )),
+            inline: match backend {
+                Backend::Sqlite => {
+                    inline::InlineReads::for_url(&options.url).map(std::sync::Arc::new)
+                }
+                Backend::Postgres => None,
+            },
             pool,
             writer,
             claims,
@@ -197,6 +206,11 @@ impl Store {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.writer.begin().await?,
         })
+    }
+
+    /// Where the hottest reads run on a SQLite file; `None` otherwise.
+    pub(crate) fn inline(&self) -> Option<&inline::InlineReads> {
+        self.inline.as_deref()
     }
 
     /// Where queries outside a transaction run.
@@ -377,5 +391,51 @@ mod tests {
             "sqlite://a.db?mode=rwc"
         );
         assert!(backend_of("mysql://x").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_file_reads_its_sessions_inline_and_sees_every_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("flode.db").display());
+        let store = Store::connect(&StoreOptions::new(&url))
+            .await
+            .expect("connect");
+        store.migrate().await.expect("migrate");
+        assert!(store.inline().is_some(), "a file is read inline");
+        let session = CitizenSessionRecord {
+            id_hash: "h".into(),
+            subject: "199204722020".into(),
+            name: "Alva Andersson".into(),
+            idp: "test".into(),
+            auth_ref: "r".into(),
+            created_at: 1,
+            expires_at: 100,
+            ended_at: None,
+        };
+        // Written through sqlx's writer, read at once on the calling thread.
+        assert_eq!(
+            store
+                .citizen_session_with_application("h", 2, "a")
+                .await
+                .expect("read"),
+            None
+        );
+        store
+            .create_citizen_session(&session)
+            .await
+            .expect("insert");
+        let read = store
+            .citizen_session_with_application("h", 2, "a")
+            .await
+            .expect("read");
+        assert_eq!(read, Some((session, None)));
+        store.end_citizen_session("h", 3).await.expect("end");
+        assert_eq!(
+            store
+                .citizen_session_with_application("h", 4, "a")
+                .await
+                .expect("read"),
+            None
+        );
     }
 }
