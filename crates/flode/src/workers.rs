@@ -19,10 +19,10 @@ use crate::settings::{Environment, Settings};
 /// `berakning` (the whole calculation, every row with its reason), `utfall` (`deficit` or
 /// `surplus`) and `inkomstavvikelser` (where SSBTEK's payments, counted in, exceed the
 /// application), which the delegation rules read. Where the norms have no figures for the
-/// month's year or for the household, or the household needs a rule not built, throws the BPMN error `berakning-saknas` with the
-/// reason in `berakningSaknas`: the model sends the case to a social worker to calculate by
-/// hand. Input that cannot be calculated is for a person to correct: the job goes to an
-/// incident with the reasons, and is not retried.
+/// month's year or for the household, or the household needs a rule not built, throws the
+/// BPMN error `berakning-saknas` with the reason in `berakningSaknas`: the model sends the
+/// case to a social worker to calculate by hand. Input that cannot be calculated is for a
+/// person to correct: the job goes to an incident with the reasons, and is not retried.
 pub(crate) struct Calculation {
     norms: Norms,
 }
@@ -50,19 +50,20 @@ impl Calculation {
         let merged = flode_casework::with_ssbtek_incomes(household, ssbtek);
         let household = Household::from_json(&merged.hushall.to_string())
             .map_err(|e| JobFailure::permanent(format!("hushall: {e}")))?;
-        let calculation = calculate(&self.norms, &household).map_err(|e| match e {
-            // The norms or the rules cannot say (a year or a household the confirmed figures
-            // do not cover, a rule not built): a social worker calculates the case by hand.
-            CalcError::NoNorm { .. } | CalcError::NormLacks { .. } | CalcError::Unsupported(_) => {
-                let variables =
-                    Map::from_iter([(NO_CALCULATION_VAR.to_owned(), json!(e.to_string()))]);
-                JobFailure::bpmn_error(
-                    NO_CALCULATION_ERROR,
-                    format!("beräkningen kunde inte göras: {e}"),
-                    variables,
-                )
+        let calculation = calculate(&self.norms, &household).map_err(|e| {
+            let message = format!("beräkningen kunde inte göras: {e}");
+            match e {
+                // The norms or the rules cannot say (a year or a household the confirmed
+                // figures do not cover, a rule not built): a social worker calculates by hand.
+                CalcError::NoNorm { .. }
+                | CalcError::NormLacks { .. }
+                | CalcError::Unsupported(_) => {
+                    let why =
+                        Map::from_iter([(NO_CALCULATION_VAR.to_owned(), json!(e.to_string()))]);
+                    JobFailure::bpmn_error(NO_CALCULATION_ERROR, message, why)
+                }
+                _ => JobFailure::permanent(message),
             }
-            _ => JobFailure::permanent(format!("beräkningen kunde inte göras: {e}")),
         })?;
         let berakning = serde_json::to_value(&calculation)
             .map_err(|e| JobFailure::permanent(format!("beräkningen: {e}")))?;

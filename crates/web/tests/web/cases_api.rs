@@ -664,19 +664,13 @@ async fn a_case_the_norms_cannot_calculate_is_calculated_and_decided_by_hand() {
     )
     .await;
     // What the calculation worker throws when the month's year has no riksnorm.
-    let why =
-        "beräkningen kunde inte göras: det finns ingen riksnorm för år 2027 (kända år: 2021, 2026)";
-    let calc = app
-        .engine
-        .activate_jobs("forsorjningsstod.calculate", "test", 1, 60_000)
-        .await
-        .expect("activate");
-    let mut vars = serde_json::Map::new();
-    vars.insert("berakningSaknas".into(), json!(why));
-    app.engine
-        .throw_job_error(&calc[0].job.id, Some("test"), "berakning-saknas", vars)
-        .await
-        .expect("throw");
+    let why = "det finns ingen riksnorm för år 2027 (kända år: 2021, 2026)";
+    app.throw(
+        "forsorjningsstod.calculate",
+        "berakning-saknas",
+        json!({"berakningSaknas": why}),
+    )
+    .await;
 
     // The API says why, with no calculation; a person is to decide.
     let view = app

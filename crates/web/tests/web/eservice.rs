@@ -121,19 +121,39 @@ impl EApp {
 
     /// Completes the one open job of `job_type`.
     pub(crate) async fn work(&self, job_type: &str, vars: Value) {
-        let jobs = self
+        let job = self.lease(job_type).await;
+        self.engine
+            .complete_job(&job, Some("test"), object(vars))
+            .await
+            .expect("complete");
+    }
+
+    /// Throws the BPMN error `code` with `vars` from the one open job of `job_type`, as its
+    /// worker would.
+    pub(crate) async fn throw(&self, job_type: &str, code: &str, vars: Value) {
+        let job = self.lease(job_type).await;
+        self.engine
+            .throw_job_error(&job, Some("test"), code, object(vars))
+            .await
+            .expect("throw");
+    }
+
+    /// Leases the one open job of `job_type`; its id.
+    async fn lease(&self, job_type: &str) -> String {
+        let mut jobs = self
             .engine
             .activate_jobs(job_type, "test", 1, 60_000)
             .await
             .expect("activate");
         assert_eq!(jobs.len(), 1, "{job_type}");
-        let Value::Object(vars) = vars else {
-            panic!("object")
-        };
-        self.engine
-            .complete_job(&jobs[0].job.id, Some("test"), vars)
-            .await
-            .expect("complete");
+        jobs.remove(0).job.id
+    }
+}
+
+fn object(v: Value) -> serde_json::Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => panic!("an object"),
     }
 }
 
