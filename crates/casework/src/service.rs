@@ -52,6 +52,10 @@ impl Default for CaseworkOptions {
     }
 }
 
+/// The process variable that says why the norms could not calculate a case (set with the
+/// BPMN error `berakning-saknas` the calculation throws).
+const NO_CALCULATION: &str = "berakningSaknas";
+
 /// A case with where it stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseSummary {
@@ -59,6 +63,9 @@ pub struct CaseSummary {
     pub case: CaseRecord,
     /// Its status, read from its process.
     pub status: CaseStatus,
+    /// A social worker is to decide it and calculate the need by hand, as the norms could
+    /// not (the process variable `berakningSaknas`).
+    pub calculate_by_hand: bool,
 }
 
 /// Everything a social worker sees of a case.
@@ -439,7 +446,11 @@ impl Casework {
             .into_iter()
             .any(|t| t.node_id == DECISION_TASK && t.state == "created");
         let status = status_of(instance.state, &variables, open_task);
-        Ok(CaseSummary { case, status })
+        Ok(CaseSummary {
+            case,
+            status,
+            calculate_by_hand: open_task && variables.contains_key(NO_CALCULATION),
+        })
     }
 
     async fn variables(&self, instance_id: &str) -> Result<Map<String, Value>, Error> {
@@ -498,7 +509,12 @@ impl Casework {
         let instance = store.instance(&case.instance_id).await?;
         let status = status_of(instance.state, &variables, decision_task.is_some());
         Ok(CaseDetail {
-            summary: CaseSummary { case, status },
+            summary: CaseSummary {
+                case,
+                status,
+                calculate_by_hand: decision_task.is_some()
+                    && variables.contains_key(NO_CALCULATION),
+            },
             application,
             answers,
             variables,

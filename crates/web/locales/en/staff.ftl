@@ -232,6 +232,7 @@ staff-cases-caption = Open cases
 staff-cases-column-case = Case
 staff-cases-column-month = Month
 staff-cases-overdue = Overdue
+staff-cases-calculate-by-hand = Calculate by hand
 staff-case-status-received = Received
 staff-case-status-with-case-worker = With a case worker
 staff-case-status-decided = Decided

@@ -208,6 +208,7 @@ staff-cases-caption = Öppna ärenden
 staff-cases-column-case = Ärende
 staff-cases-column-month = Månad
 staff-cases-overdue = Försenat
+staff-cases-calculate-by-hand = Beräkna manuellt
 staff-case-status-received = Mottagen
 staff-case-status-with-case-worker = Handläggs
 staff-case-status-decided = Beslutad

@@ -68,6 +68,8 @@ pub(crate) struct CaseListItem {
     due_at: String,
     /// The decision is due and not made.
     overdue: bool,
+    /// A social worker is to calculate the need by hand: the norms could not.
+    calculate_by_hand: bool,
 }
 
 /// The application as submitted.
@@ -404,6 +406,7 @@ pub(crate) async fn inbox(
         .into_iter()
         .map(|s| CaseListItem {
             overdue: s.case.due_at < now,
+            calculate_by_hand: s.calculate_by_hand,
             id: s.case.id,
             case_number: s.case.case_number,
             applicant_name: s.case.applicant_name,

@@ -35,6 +35,7 @@ struct InboxRow {
     received: String,
     due: String,
     overdue: bool,
+    calculate_by_hand: bool,
 }
 
 #[derive(Template)]
@@ -82,6 +83,7 @@ pub(crate) async fn inbox(State(state): State<AppState>) -> Result<Response, Pag
             received: timefmt::display(s.case.received_at),
             due: timefmt::date(s.case.due_at),
             overdue: s.case.due_at < now,
+            calculate_by_hand: s.calculate_by_hand,
         })
         .collect();
     render(

@@ -527,6 +527,7 @@ async fn a_social_worker_reads_and_decides_through_the_api() {
     assert_eq!(row["status"]["code"], "with_case_worker");
     assert_eq!(row["status"]["label"], "Handläggs");
     assert_eq!(row["overdue"], false);
+    assert_eq!(row["calculateByHand"], false, "the calculation was made");
     for key in ["caseNumber", "month", "receivedAt", "dueAt"] {
         assert!(row[key].is_string(), "{key}: {row}");
     }
@@ -681,6 +682,18 @@ async fn a_case_the_norms_cannot_calculate_is_calculated_and_decided_by_hand() {
     assert_eq!(view["berakningSaknas"], why);
     assert_eq!(view["berakning"], Value::Null);
     assert_eq!(view["delegation"], Value::Null);
+    let inbox = app
+        .api(Method::GET, "/api/cases", &hanna, None)
+        .await
+        .json();
+    assert_eq!(inbox[0]["calculateByHand"], true, "{inbox}");
+
+    // The inbox marks it, so that it is not taken for a case with a proposal.
+    let html = app.get("/arenden", &hanna).await.text();
+    assert!(
+        html.contains("Handläggs <strong class=\"tag\">Beräkna manuellt</strong>"),
+        "{html}"
+    );
 
     // The case view shows the reason where the calculation would be, and no proposal.
     let page = app.get(&format!("/arenden/{case}"), &hanna).await;
