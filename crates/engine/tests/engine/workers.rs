@@ -95,16 +95,9 @@ async fn an_in_process_worker_completes_retries_and_gives_up_as_told() {
             .start("double", vars(json!({"n": -1})), None)
             .await
             .expect("start");
-        let mut incident = None;
-        for _ in 0..400 {
-            clock.advance(500);
-            if let Some(i) = store.incidents_of(&bad.id).await.expect("incidents").pop() {
-                incident = Some(i);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        let incident = incident.unwrap_or_else(|| panic!("{}: no incident", db.name));
+        let incident = first_incident(&store, &clock, &bad.id)
+            .await
+            .unwrap_or_else(|| panic!("{}: no incident", db.name));
         assert!(
             incident.message.contains("n är negativt"),
             "{}",
@@ -114,6 +107,22 @@ async fn an_in_process_worker_completes_retries_and_gives_up_as_told() {
         assert_eq!(attempts.load(Ordering::SeqCst), before + 1, "{}", db.name);
         workers.shutdown().await;
     }
+}
+
+/// The first incident of `instance`, waiting up to 400 rounds of 500 ms on the clock.
+async fn first_incident(
+    store: &flode_store::Store,
+    clock: &flode_engine::ManualClock,
+    instance: &str,
+) -> Option<flode_store::IncidentRecord> {
+    for _ in 0..400 {
+        clock.advance(500);
+        if let Some(i) = store.incidents_of(instance).await.expect("incidents").pop() {
+            return Some(i);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    None
 }
 
 /// Completes only when `together` jobs are in its hands at the same time.
@@ -268,21 +277,9 @@ async fn a_business_error_from_a_worker_takes_the_modelled_path_or_is_an_inciden
             .start("double", Map::new(), None)
             .await
             .expect("start");
-        let mut incident = None;
-        for _ in 0..400 {
-            clock.advance(100);
-            if let Some(i) = store
-                .incidents_of(&plain.id)
-                .await
-                .expect("incidents")
-                .pop()
-            {
-                incident = Some(i);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        let incident = incident.unwrap_or_else(|| panic!("{}: no incident", db.name));
+        let incident = first_incident(&store, &clock, &plain.id)
+            .await
+            .unwrap_or_else(|| panic!("{}: no incident", db.name));
         assert!(incident.message.contains("no-data"), "{}", incident.message);
         workers.shutdown().await;
     }
