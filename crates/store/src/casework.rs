@@ -162,21 +162,6 @@ const CASE_COLUMNS: &str = "id, case_number, kind, applicant, applicant_name, ap
 const DOCUMENT_COLUMNS: &str = "id, case_id, kind, title, media_type, text, dedup_key, created_at";
 const MESSAGE_COLUMNS: &str = "id, case_id, sender, author, body, dedup_key, created_at";
 
-fn decode_application(r: &AnyRow) -> Result<ApplicationRecord, Error> {
-    Ok(ApplicationRecord {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        applicant: r.try_get("applicant")?,
-        month: r.try_get("month")?,
-        state: r.try_get("state")?,
-        answers: parse_json("applications.answers", &r.try_get::<String, _>("answers")?)?,
-        auth_ref: r.try_get("auth_ref")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        submitted_at: r.try_get("submitted_at")?,
-    })
-}
-
 /// A result row read by position, from sqlx or from rusqlite ([`crate::inline`]), so that
 /// one decoder serves both.
 trait Columns {
@@ -232,28 +217,33 @@ fn decode_citizen_session(r: &impl Columns) -> Result<CitizenSessionRecord, Erro
     })
 }
 
-/// The joined read's row: the session, then the application's columns (in
-/// [`APPLICATION_COLUMNS`]' order) when it is the person's own.
+/// An application from [`APPLICATION_COLUMNS`], in their order, starting at column `first`.
+fn decode_application(r: &impl Columns, first: usize) -> Result<ApplicationRecord, Error> {
+    Ok(ApplicationRecord {
+        id: r.text(first)?,
+        kind: r.text(first + 1)?,
+        applicant: r.text(first + 2)?,
+        month: r.text(first + 3)?,
+        state: r.text(first + 4)?,
+        answers: parse_json("applications.answers", &r.text(first + 5)?)?,
+        auth_ref: r.opt_text(first + 6)?,
+        created_at: r.int(first + 7)?,
+        updated_at: r.int(first + 8)?,
+        submitted_at: r.opt_int(first + 9)?,
+    })
+}
+
+/// The joined read's row: the session, then the application's columns when it is the
+/// person's own (all null otherwise).
 fn decode_session_with_application(
     r: &impl Columns,
 ) -> Result<(CitizenSessionRecord, Option<ApplicationRecord>), Error> {
     let session = decode_citizen_session(r)?;
-    let Some(id) = r.opt_text(8)? else {
-        return Ok((session, None));
+    let application = match r.opt_text(8)? {
+        Some(_) => Some(decode_application(r, 8)?),
+        None => None,
     };
-    let application = ApplicationRecord {
-        id,
-        kind: r.text(9)?,
-        applicant: r.text(10)?,
-        month: r.text(11)?,
-        state: r.text(12)?,
-        answers: parse_json("applications.answers", &r.text(13)?)?,
-        auth_ref: r.opt_text(14)?,
-        created_at: r.int(15)?,
-        updated_at: r.int(16)?,
-        submitted_at: r.opt_int(17)?,
-    };
-    Ok((session, Some(application)))
+    Ok((session, application))
 }
 
 fn decode_case(r: &AnyRow) -> Result<CaseRecord, Error> {
@@ -336,7 +326,7 @@ impl Tx {
                 "application {application_id} is already submitted"
             )));
         }
-        decode_application(&row)
+        decode_application(&row, 0)
     }
 
     /// The next number in the series `prefix`/`year` (1, 2, …), taken in this transaction.
@@ -565,7 +555,7 @@ impl Store {
             .read_optional(self.reads())
             .await?
             .as_ref()
-            .map(decode_application)
+            .map(|r| decode_application(r, 0))
             .transpose()
     }
 
@@ -579,7 +569,7 @@ impl Store {
             .read_all(self.reads())
             .await?
             .iter()
-            .map(decode_application)
+            .map(|r| decode_application(r, 0))
             .collect()
     }
 

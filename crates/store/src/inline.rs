@@ -32,7 +32,7 @@ pub(crate) struct InlineReads {
 
 impl InlineReads {
     /// For `sqlite://FILE` (or `sqlite:FILE`, options after `?` ignored); `None` for an
-    /// in-memory database.
+    /// in-memory database or another backend.
     pub(crate) fn for_url(url: &str) -> Option<Self> {
         let rest = url
             .strip_prefix("sqlite://")

@@ -148,12 +148,7 @@ impl Store {
                 options.max_connections,
                 ACQUIRE_TIMEOUT,
             )),
-            inline: match backend {
-                Backend::Sqlite => {
-                    inline::InlineReads::for_url(&options.url).map(std::sync::Arc::new)
-                }
-                Backend::Postgres => None,
-            },
+            inline: inline::InlineReads::for_url(&options.url).map(std::sync::Arc::new),
             pool,
             writer,
             claims,
