@@ -26,7 +26,10 @@ pub use correspondence::{MAX_MESSAGE_CHARS, message_body};
 pub use decision::{Decision, LAGRUM, Outcome};
 pub use household::{age_in, household};
 pub use letter::{AUTOMATED_DECIDER, Authority, DEFAULT_LAGRUM, decision_letter};
-pub use service::{CaseDetail, CaseSummary, Casework, CaseworkOptions, Citizen, DECISION_TASK};
+pub use service::{
+    CaseDetail, CaseSummary, Casework, CaseworkOptions, Citizen, DECISION_TASK, NO_CALCULATION,
+    NO_CALCULATION_ERROR, open_months_at,
+};
 pub use ssbtek_incomes::{WithSsbtek, with_ssbtek_incomes};
 pub use status::{CaseStatus, status_of};
 

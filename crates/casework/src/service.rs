@@ -52,9 +52,20 @@ impl Default for CaseworkOptions {
     }
 }
 
-/// The process variable that says why the norms could not calculate a case (set with the
-/// BPMN error `berakning-saknas` the calculation throws).
-const NO_CALCULATION: &str = "berakningSaknas";
+/// The (year, month) pairs that may be applied for at `now` (Unix ms): this month and the
+/// next, in Sweden.
+pub fn open_months_at(now: i64) -> [(i32, u8); 2] {
+    let now = swedish_time::at(now);
+    let (y, m) = (now.year(), u8::from(now.month()));
+    let next = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    [(y, m), next]
+}
+
+/// The BPMN error the calculation throws when the norms cannot calculate a case; the
+/// shipped model catches it on `berakna` and sends the case to a social worker.
+pub const NO_CALCULATION_ERROR: &str = "berakning-saknas";
+/// The process variable, set with that error, that says why (Swedish, no personal data).
+pub const NO_CALCULATION: &str = "berakningSaknas";
 
 /// A case with where it stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,10 +131,10 @@ impl Casework {
 
     /// The months that may be applied for now: this month and the next, in Sweden.
     pub fn open_months(&self) -> Vec<String> {
-        let now = swedish_time::at(self.now());
-        let (y, m) = (now.year(), u8::from(now.month()));
-        let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-        vec![format!("{y:04}-{m:02}"), format!("{ny:04}-{nm:02}")]
+        open_months_at(self.now())
+            .iter()
+            .map(|(y, m)| format!("{y:04}-{m:02}"))
+            .collect()
     }
 
     // ---- the citizen's side ---------------------------------------------------------

@@ -3,7 +3,10 @@
 //! the citizen and to staff, and SSBTEK (`flode_integrations`, set up by [`ssbtek`]).
 
 use anyhow::Context;
-use flode_casework::{Authority, decision_letter, month_name, swedish_time};
+use flode_casework::{
+    Authority, NO_CALCULATION, NO_CALCULATION_ERROR, decision_letter, month_name, open_months_at,
+    swedish_time,
+};
 use flode_engine::worker::{Handler, JobFailure};
 use flode_engine::{ActivatedJob, Engine, new_id};
 use flode_forsorjningsstod::{Error as CalcError, Household, Norms, calculate};
@@ -26,11 +29,6 @@ use crate::settings::{Environment, Settings};
 pub(crate) struct Calculation {
     norms: Norms,
 }
-
-/// The BPMN error code the calculation throws when the norms cannot calculate the case.
-const NO_CALCULATION_ERROR: &str = "berakning-saknas";
-/// The variable that carries why (Swedish, no personal data).
-const NO_CALCULATION_VAR: &str = "berakningSaknas";
 
 impl Calculation {
     pub(crate) const JOB_TYPE: &str = "forsorjningsstod.calculate";
@@ -58,8 +56,7 @@ impl Calculation {
                 CalcError::NoNorm { .. }
                 | CalcError::NormLacks { .. }
                 | CalcError::Unsupported(_) => {
-                    let why =
-                        Map::from_iter([(NO_CALCULATION_VAR.to_owned(), json!(e.to_string()))]);
+                    let why = Map::from_iter([(NO_CALCULATION.to_owned(), json!(e.to_string()))]);
                     JobFailure::bpmn_error(NO_CALCULATION_ERROR, message, why)
                 }
                 _ => JobFailure::permanent(message),
@@ -100,14 +97,10 @@ pub(crate) fn norms(settings: &Settings, now: i64) -> anyhow::Result<Norms> {
     Ok(norms)
 }
 
-/// The years of this month and next month in Sweden (the months open for applications)
-/// that the norms lack.
+/// The years of the months open for applications that the norms lack.
 fn missing_open_years(norms: &Norms, now: i64) -> Vec<i32> {
-    let today = swedish_time::at(now);
-    let mut years = vec![today.year()];
-    if today.month() == time::Month::December {
-        years.push(today.year() + 1);
-    }
+    let mut years: Vec<i32> = open_months_at(now).iter().map(|&(y, _)| y).collect();
+    years.dedup();
     years.retain(|&y| norms.year(y).is_err());
     years
 }
@@ -587,7 +580,7 @@ mod tests {
             .await
             .expect("incidents");
         assert!(incidents.is_empty(), "{incidents:?}");
-        let why = variable(&engine, &case.instance_id, NO_CALCULATION_VAR)
+        let why = variable(&engine, &case.instance_id, NO_CALCULATION)
             .await
             .expect("the reason is kept for the social worker");
         assert!(

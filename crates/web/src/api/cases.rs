@@ -475,7 +475,7 @@ pub(crate) async fn show(
         },
         ssbtek: vars.remove("ssbtek"),
         berakning: vars.remove("berakning"),
-        berakning_saknas: vars.remove("berakningSaknas"),
+        berakning_saknas: vars.remove(flode_casework::NO_CALCULATION),
         delegation: vars.remove("delegation"),
         inkomstavvikelser: vars.remove("inkomstavvikelser"),
         beslut: vars.remove("beslut"),

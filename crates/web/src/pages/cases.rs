@@ -603,7 +603,7 @@ async fn case_page(
             calculation,
             totals,
             no_calculation: vars
-                .get("berakningSaknas")
+                .get(flode_casework::NO_CALCULATION)
                 .and_then(Value::as_str)
                 .map(str::to_owned),
             proposal,
