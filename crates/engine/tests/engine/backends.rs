@@ -36,9 +36,15 @@ pub(crate) async fn engine(db: &TestDb) -> (Engine, ManualClock) {
 
 /// Wraps process contents in a Camunda-8-style BPMN file.
 pub(crate) fn model(id: &str, body: &str) -> String {
+    model_with(id, "", body)
+}
+
+/// As [`model`], with root elements before the process (`bpmn:error`, `bpmn:message`…).
+pub(crate) fn model_with(id: &str, roots: &str, body: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs-{id}" targetNamespace="https://flode.example/test">
+  {roots}
   <bpmn:process id="{id}" isExecutable="true">
 {body}
   </bpmn:process>
