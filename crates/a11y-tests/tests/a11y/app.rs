@@ -555,13 +555,9 @@ async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>
             ]}}),
         ),
     ] {
-        let jobs = engine
-            .activate_jobs(job_type, "a11y-worker", 1, 60_000)
-            .await
-            .expect("activate");
-        let job = jobs.first().expect("the case's job");
+        let job = lease(engine, job_type).await;
         engine
-            .complete_job(&job.job.id, Some("a11y-worker"), vars(result))
+            .complete_job(&job, Some("a11y-worker"), vars(result))
             .await
             .expect("complete");
     }
@@ -606,25 +602,19 @@ async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>
             .expect("page");
     }
     let by_hand = cw.submit(&other, &draft.id).await.expect("submit");
-    let fetch = engine
-        .activate_jobs("ssbtek.fetch", "a11y-worker", 1, 60_000)
-        .await
-        .expect("activate");
+    let fetch = lease(engine, "ssbtek.fetch").await;
     engine
         .complete_job(
-            &fetch.first().expect("the fetch").job.id,
+            &fetch,
             Some("a11y-worker"),
             vars(json!({"ssbtek": {"kallorMedFel": [], "skyddadIdentitet": false}})),
         )
         .await
         .expect("complete");
-    let calc = engine
-        .activate_jobs("forsorjningsstod.calculate", "a11y-worker", 1, 60_000)
-        .await
-        .expect("activate");
+    let calc = lease(engine, "forsorjningsstod.calculate").await;
     engine
         .throw_job_error(
-            &calc.first().expect("the calculation").job.id,
+            &calc,
             Some("a11y-worker"),
             "berakning-saknas",
             vars(json!({"berakningSaknas": "riksnorm 2026 saknar bekräftade belopp för hushåll med barn eller i delat boende (bara totalbeloppen för ensamstående och sambor utan barn är bekräftade)"})),
@@ -632,6 +622,15 @@ async fn seed_casework(engine: &Engine, ids: &mut BTreeMap<&'static str, String>
         .await
         .expect("throw");
     ids.insert("case-by-hand", by_hand.id);
+}
+
+/// Leases the case's open job of `job_type`, as its worker would; its id.
+async fn lease(engine: &Engine, job_type: &str) -> String {
+    let jobs = engine
+        .activate_jobs(job_type, "a11y-worker", 1, 60_000)
+        .await
+        .expect("activate");
+    jobs.first().expect("the case's job").job.id.clone()
 }
 
 async fn start_ansokan(engine: &Engine, business_key: &str, amount: i64) -> String {
